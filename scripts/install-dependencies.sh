@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what FineTune needs and this machine lacks, and skips what is there. Idempotent.
+#   apt: OpenBLAS (the engine), RabbitMQ and Redis (real servers for the suite and its tests)
+#   npm: Azurite (the Azure Blob emulator), project-local under .tools/
+# Usage: scripts/install-dependencies.sh [--with-torch]   (--with-torch: PyTorch for reference tests)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+say() { printf '\033[36m[deps]\033[0m %s\n' "$*"; }
+
+apt_packages=(libopenblas0-pthread rabbitmq-server redis-server)
+[[ " $* " == *" --with-torch "* ]] && apt_packages+=(python3-torch)
+
+missing=()
+for package in "${apt_packages[@]}"; do
+  if dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    say "apt: $package is installed"
+  else
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]})); then
+  sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  say "apt: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  # Debian's policy-rc.d keeps the services from starting; FineTune starts its own instances.
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+azurite="$root/.tools/node_modules/.bin/azurite-blob"
+if [[ -x "$azurite" ]]; then
+  say "npm: azurite is installed ($("$azurite" --version 2>/dev/null || echo '?'))"
+else
+  command -v npm >/dev/null || { echo "npm is required to install Azurite (apt-get install nodejs npm)" >&2; exit 1; }
+  say "npm: installing azurite into .tools/ (versions from .tools/package-lock.json)"
+  (cd "$root/.tools" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi

@@ -1,0 +1,24 @@
+namespace FineTune.LocalServers;
+
+/// <summary>Finds the project-local tools folder that scripts/install-dependencies.sh fills.</summary>
+public static class ToolLocator
+{
+    /// <summary>
+    /// <c>FINETUNE_TOOLS</c> if set, else the <c>.tools</c> folder beside the nearest FineTune.sln
+    /// above the running program (so tests and the AppHost find it from their bin folders).
+    /// </summary>
+    public static string ToolsDirectory
+    {
+        get
+        {
+            var configured = Environment.GetEnvironmentVariable("FINETUNE_TOOLS");
+            if (!string.IsNullOrEmpty(configured)) return configured;
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "FineTune.sln")))
+                    return Path.Combine(dir.FullName, ".tools");
+            return Path.Combine(Directory.GetCurrentDirectory(), ".tools");
+        }
+    }
+
+    public static string NodeTool(string name) => Path.Combine(ToolsDirectory, "node_modules", ".bin", name);
+}
