@@ -11,3 +11,9 @@ public sealed class ConsoleCollection
 {
     public const string Name = "console";
 }
+
+[CollectionDefinition(RedisFixture.Collection)]
+public sealed class RedisCollection : ICollectionFixture<RedisFixture>;
+
+[CollectionDefinition(AzuriteFixture.Collection)]
+public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace FineTune.ServiceDefaults.Tests.RabbitMq
 {
@@ -127,13 +128,23 @@ namespace FineTune.ServiceDefaults.Tests.RabbitMq
         {
             var factory = new ConnectionFactory { Uri = new Uri(rabbit.ConnectionString) };
             await using var connection = await factory.CreateConnectionAsync();
-            await using var channel = await connection.CreateChannelAsync();
             for (var i = 0; ; i++)
             {
-                var declared = await channel.QueueDeclarePassiveAsync(queue);
-                var value = consumers ? declared.ConsumerCount : declared.MessageCount;
+                // The fault can arrive before the error transport has declared its queue, and a
+                // passive declare of a missing queue closes the channel: a fresh channel each time.
+                await using var channel = await connection.CreateChannelAsync();
+                uint value;
+                try
+                {
+                    var declared = await channel.QueueDeclarePassiveAsync(queue);
+                    value = consumers ? declared.ConsumerCount : declared.MessageCount;
+                }
+                catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404 && i < 50)
+                {
+                    value = 0;
+                }
                 if (value > 0 || i == 50) return value;
-                await Task.Delay(100); // the error transport publishes asynchronously
+                await Task.Delay(100);
             }
         }
     }

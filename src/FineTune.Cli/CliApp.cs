@@ -1,0 +1,18 @@
+using System.CommandLine;
+using FineTune.Cli.Commands;
+using Spectre.Console;
+
+namespace FineTune.Cli;
+
+public static class CliApp
+{
+    /// <summary>The whole command tree, writing to <paramref name="console"/> (tests pass a recording one).</summary>
+    public static RootCommand CreateRootCommand(IAnsiConsole console)
+    {
+        var root = new RootCommand("finetune — curate, fine-tune, evaluate, ship and watch your own language models.");
+        root.Options.Add(CliOptions.Store);
+        root.Subcommands.Add(RunCommand.Create(console));
+        root.Subcommands.Add(ArtifactsCommand.Create(console));
+        return root;
+    }
+}

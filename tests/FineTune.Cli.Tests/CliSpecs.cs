@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using FineTune.Storage.Artifacts.FileSystem;
+using FineTune.Testing;
+using Spectre.Console;
+
+namespace FineTune.Cli.Tests;
+
+public sealed class CliSpecs : IDisposable
+{
+    private readonly TempDirectory _work = new("cli");
+    private readonly StringWriter _output = new();
+
+    private string Store => Path.Combine(_work.Path, "store");
+
+    private async Task<int> Run(params string[] args)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(_output),
+            Ansi = AnsiSupport.No,
+            Interactive = InteractionSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+        });
+        console.Profile.Width = 200;
+        return await CliApp.CreateRootCommand(console).Parse([.. args, "--store", Store]).InvokeAsync();
+    }
+
+    private static string SamplePath([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "samples", "support-chat.jsonl"));
+
+    [Fact]
+    public async Task Run_stores_the_dataset_with_its_hash_and_says_which_stages_are_not_built()
+    {
+        var exit = await Run("run", "--dataset", SamplePath());
+
+        Assert.Equal(0, exit);
+        var stored = await new FileSystemArtifactStore(Store).ListAsync("uploads/").SingleAsync();
+        var expected = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(SamplePath())));
+        Assert.Equal(expected, stored.Sha256);
+        Assert.EndsWith("/support-chat.jsonl", stored.Key);
+        var text = _output.ToString();
+        Assert.Contains($"sha256:{expected[..16]}", text);
+        Assert.Contains("not built yet (issue #6)", text);
+        Assert.Contains("not built yet (issue #12)", text);
+    }
+
+    [Fact]
+    public async Task Run_with_a_missing_dataset_fails_naming_the_file_and_the_option()
+    {
+        var exit = await Run("run", "--dataset", Path.Combine(_work.Path, "nope.jsonl"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("nope.jsonl' does not exist (--dataset)", _output.ToString());
+    }
+
+    [Fact]
+    public async Task Artifacts_put_list_get_and_rm_round_trip_a_file()
+    {
+        var source = Path.Combine(_work.Path, "notes.txt");
+        await File.WriteAllTextAsync(source, "the quick brown fox");
+        var copy = Path.Combine(_work.Path, "copy.txt");
+
+        Assert.Equal(0, await Run("artifacts", "put", "docs/notes.txt", source));
+        Assert.Equal(0, await Run("artifacts", "list", "docs/"));
+        Assert.Contains("docs/notes.txt", _output.ToString());
+        Assert.Equal(0, await Run("artifacts", "get", "docs/notes.txt", "-o", copy));
+        Assert.Equal("the quick brown fox", await File.ReadAllTextAsync(copy));
+        Assert.Equal(0, await Run("artifacts", "rm", "docs/notes.txt"));
+        Assert.Equal(1, await Run("artifacts", "rm", "docs/notes.txt"));
+        Assert.Contains("artifact 'docs/notes.txt' does not exist", _output.ToString());
+    }
+
+    [Fact]
+    public async Task Getting_a_missing_artifact_or_using_a_bad_key_is_one_clear_error()
+    {
+        Assert.Equal(1, await Run("artifacts", "get", "missing/thing.bin", "-o", Path.Combine(_work.Path, "x")));
+        Assert.Contains("'missing/thing.bin' was not found", _output.ToString());
+
+        Assert.Equal(1, await Run("artifacts", "rm", "../etc/passwd"));
+        Assert.Contains("'..' segment", _output.ToString());
+    }
+
+    public void Dispose() => _work.Dispose();
+}
