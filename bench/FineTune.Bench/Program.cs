@@ -1,0 +1,20 @@
+// FineTune benchmarks: each compares the project's engine with a reference run in the same
+// invocation (OpenBLAS, PyTorch) on this machine and prints the ratio.
+//   dotnet run -c Release --project bench/FineTune.Bench -- <name> [options]
+using FineTune.Bench;
+
+var benchmarks = new Dictionary<string, (string Description, Func<string[], int> Run)>
+{
+    ["gemm"] = ("GEMM GFLOP/s on the model's shapes vs OpenBLAS", GemmBench.Run),
+    ["train"] = ("training step tokens/s (forward, backward, AdamW) vs PyTorch", a => ModelBench.Run("train", a)),
+    ["forward"] = ("forward tokens/s vs PyTorch", a => ModelBench.Run("forward", a)),
+    ["decode"] = ("greedy decode tokens/s at batch 1 with a KV cache vs PyTorch", a => ModelBench.Run("decode", a)),
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))
+{
+    Console.Error.WriteLine("usage: FineTune.Bench <benchmark> [options]");
+    foreach (var (name, (description, _)) in benchmarks) Console.Error.WriteLine($"  {name,-10} {description}");
+    return args.Length == 0 ? 0 : 2;
+}
+return chosen.Run(args[1..]);

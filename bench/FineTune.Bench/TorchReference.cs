@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace FineTune.Bench;
+
+/// <summary>Runs bench/torch/llama_bench.py (PyTorch, same machine, same shapes) and reads its JSON line.</summary>
+internal static class TorchReference
+{
+    public sealed record Result(double TokensPerSecond, double SecondsPerStep, long Params, string Torch);
+
+    /// <summary>Null (with the reason on stderr) when PyTorch is not installed: the C# side still prints.</summary>
+    public static Result? Run(string config, string mode, int batch, int seq, int threads, int steps, int tokens = 32)
+    {
+        var script = Path.Combine(RepositoryRoot(), "bench", "torch", "llama_bench.py");
+        var start = new ProcessStartInfo("/usr/bin/python3")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in new[] { script, "--config", config, "--mode", mode, "--batch", $"{batch}", "--seq", $"{seq}",
+                     "--threads", $"{threads}", "--steps", $"{steps}", "--warmup", "1", "--tokens", $"{tokens}" })
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            Console.Error.WriteLine($"PyTorch reference failed (exit {process.ExitCode}): {stderr.Result.Trim()}");
+            return null;
+        }
+        using var json = JsonDocument.Parse(stdout.Result.Trim().Split('\n')[^1]);
+        var root = json.RootElement;
+        return new Result(root.GetProperty("tokens_per_s").GetDouble(), root.GetProperty("seconds_per_step").GetDouble(),
+            root.GetProperty("params").GetInt64(), root.GetProperty("torch").GetString() ?? "?");
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "FineTune.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("Run the benchmarks from inside the FineTune repository.");
+    }
+}

@@ -1,0 +1,61 @@
+using System.Numerics.Tensors;
+using FineTune.Engine.Layers;
+
+namespace FineTune.Models.Llama;
+
+/// <summary>
+/// The parts of a decoder layer's forward that training and inference share; they differ only in
+/// where keys and values go (kept for backward, or written to a KV cache) and what is kept.
+/// Shapes: N rows (tokens), C hidden, I intermediate.
+/// </summary>
+internal static class DecoderSteps
+{
+    // x: (N,C) -> norm, rstd: (N,C), (N); q: (N,NH·D), k, v: (N,NKV·D), rotated to their positions (N)
+    public static void AttentionInputs(LlamaModel model, LayerSlices w, ReadOnlySpan<float> x,
+        Span<float> norm, Span<float> rstd, Span<float> q, Span<float> k, Span<float> v,
+        ReadOnlySpan<int> positions, RopeTable rope, int n)
+    {
+        var config = model.Config;
+        int c = config.HiddenSize, qWidth = config.NumHeads * config.HeadDim, kvWidth = config.NumKeyValueHeads * config.HeadDim;
+        RmsNorm.Forward(norm, rstd, x, model[w.InputNorm], config.RmsNormEps);
+        Linear.Forward(q, norm, model[w.Q], Bias(model, w.QBias), c, qWidth);
+        Linear.Forward(k, norm, model[w.K], Bias(model, w.KBias), c, kvWidth);
+        Linear.Forward(v, norm, model[w.V], Bias(model, w.VBias), c, kvWidth);
+        Rope.Forward(q, positions, config.NumHeads, rope);
+        Rope.Forward(k, positions, config.NumKeyValueHeads, rope);
+    }
+
+    // attended: (N,NH·D) -> o_proj into scratch (N,C); mid = x + scratch (mid may be x)
+    public static void AttentionOutput(LlamaModel model, LayerSlices w, ReadOnlySpan<float> x, ReadOnlySpan<float> attended,
+        Span<float> scratch, Span<float> mid, int n)
+    {
+        var config = model.Config;
+        Linear.Forward(scratch, attended, model[w.O], default, config.NumHeads * config.HeadDim, config.HiddenSize);
+        TensorPrimitives.Add(x, scratch, mid);
+    }
+
+    // mid: (N,C) -> norm, rstd -> gate, up: (N,I) -> hidden = silu(gate)·up -> down_proj into scratch (N,C);
+    // output = mid + scratch (output may be mid)
+    public static void Mlp(LlamaModel model, LayerSlices w, ReadOnlySpan<float> mid, Span<float> norm, Span<float> rstd,
+        Span<float> gate, Span<float> up, Span<float> hidden, Span<float> scratch, Span<float> output, int n)
+    {
+        var config = model.Config;
+        int c = config.HiddenSize, inner = config.IntermediateSize;
+        RmsNorm.Forward(norm, rstd, mid, model[w.PostAttentionNorm], config.RmsNormEps);
+        Linear.Forward(gate, norm, model[w.Gate], default, c, inner);
+        Linear.Forward(up, norm, model[w.Up], default, c, inner);
+        SwiGlu.Forward(hidden, gate, up);
+        Linear.Forward(scratch, hidden, model[w.Down], default, inner, c);
+        TensorPrimitives.Add(mid, scratch, output);
+    }
+
+    // x: (N,C) -> final norm (N,C) -> logits (N,V)
+    public static void Head(LlamaModel model, ReadOnlySpan<float> x, Span<float> norm, Span<float> rstd, Span<float> logits, int n)
+    {
+        var config = model.Config;
+        RmsNorm.Forward(norm, rstd, x, model[model.Layout.FinalNorm], config.RmsNormEps);
+        Linear.Forward(logits, norm, model[model.Layout.LmHead], default, config.HiddenSize, config.VocabSize);
+    }
+
+    public static ReadOnlySpan<float> Bias(LlamaModel model, ParameterTensor? slice) => slice is null ? default : model[slice];
+}

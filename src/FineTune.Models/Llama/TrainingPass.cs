@@ -1,0 +1,167 @@
+using System.Numerics.Tensors;
+using FineTune.Engine.Layers;
+using OptimizerSlice = FineTune.Engine.Optim.ParameterSlice;
+
+namespace FineTune.Models.Llama;
+
+/// <summary>
+/// Forward and backward of a <see cref="LlamaModel"/> over batches of B sequences of T tokens: it
+/// owns the activations backward needs (allocated once for B·T) and a gradient buffer laid out like
+/// the parameters. Gradients accumulate across <see cref="Backward"/> calls until
+/// <see cref="ZeroGradients"/>, which is how gradient accumulation works. Frozen slices get no
+/// gradient at all: their weight products are skipped, not computed and thrown away.
+/// </summary>
+public sealed class TrainingPass
+{
+    private readonly LlamaModel _model;
+    private readonly LlamaConfig _config;
+    private readonly RopeTable _rope;
+    private readonly bool[] _trainable; // by slice index in Layout.All
+    private readonly Dictionary<ParameterTensor, int> _sliceIndex = [];
+    private readonly Activations _acts;
+    private readonly int[] _positions;
+    private int[] _inputIds = [];
+    private int[] _targets = [];
+    private bool _forwardDone;
+
+    public TrainingPass(LlamaModel model, int batch, int sequenceLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequenceLength, 1);
+        _model = model;
+        _config = model.Config;
+        Batch = batch;
+        SequenceLength = sequenceLength;
+        _rope = new RopeTable(_config.HeadDim, sequenceLength, _config.RopeTheta);
+        Gradients = new float[model.Layout.Count];
+        var all = model.Layout.All;
+        _trainable = new bool[all.Count];
+        for (var i = 0; i < all.Count; i++) { _sliceIndex[all[i]] = i; _trainable[i] = true; }
+        _acts = new Activations(_config, batch * sequenceLength);
+        _positions = new int[batch * sequenceLength];
+        for (var i = 0; i < _positions.Length; i++) _positions[i] = i % sequenceLength;
+    }
+
+    public int Batch { get; }
+    public int SequenceLength { get; }
+    private int Tokens => Batch * SequenceLength;
+
+    /// <summary>d(loss)/d(parameter), at the parameters' offsets; frozen slices stay zero.</summary>
+    public float[] Gradients { get; }
+
+    /// <summary>Logits (B·T, V) of the last forward; after <see cref="Backward"/> they hold d(loss)/d(logits).</summary>
+    public ReadOnlySpan<float> Logits => _acts.Logits;
+
+    /// <summary>Marks which parameters train; the rest are frozen and get no gradient.</summary>
+    public void SetTrainable(Func<ParameterTensor, bool> trainable)
+    {
+        var all = _model.Layout.All;
+        for (var i = 0; i < all.Count; i++) _trainable[i] = trainable(all[i]);
+    }
+
+    public bool IsTrainable(ParameterTensor slice) => _trainable[_sliceIndex[slice]];
+
+    /// <summary>The trainable parameters as optimizer slices: matrices and embeddings decay, norms and biases do not.</summary>
+    public IReadOnlyList<OptimizerSlice> TrainableSlices() =>
+        _model.Layout.All.Where(IsTrainable).Select(t => new OptimizerSlice(t.Offset, t.Length, t.Decays)).ToList();
+
+    public void ZeroGradients() => Array.Clear(Gradients);
+
+    /// <summary>
+    /// Runs the model on <paramref name="inputIds"/> (B·T, row-major by sequence) and returns the
+    /// mean cross-entropy over the targets that are not <see cref="CrossEntropy.IgnoreIndex"/>.
+    /// </summary>
+    public float Forward(ReadOnlySpan<int> inputIds, ReadOnlySpan<int> targets)
+    {
+        RequireLength(inputIds.Length, "input ids");
+        RequireLength(targets.Length, "targets");
+        _inputIds = inputIds.ToArray();
+        _targets = targets.ToArray();
+        var a = _acts;
+        var p = _model;
+        var layout = p.Layout;
+        int n = Tokens, c = _config.HiddenSize;
+        var shape = AttentionShape.Training(Batch, SequenceLength, _config.NumHeads, _config.NumKeyValueHeads, _config.HeadDim);
+
+        Embedding.Forward(a.Residual(0), _inputIds, p[layout.Embedding], c);
+        for (var l = 0; l < _config.NumLayers; l++)
+        {
+            var w = layout.Layers[l];
+            var la = a.Layers[l];
+            var x = a.Residual(l);
+            DecoderSteps.AttentionInputs(p, w, x, la.Norm1, la.Rstd1, la.Q, la.K, la.V, _positions, _rope, n);
+            Attention.Forward(la.Attended, la.LogSumExp, la.Q, la.K, la.V, shape);
+            DecoderSteps.AttentionOutput(p, w, x, la.Attended, a.Scratch, la.Mid, n);
+            DecoderSteps.Mlp(p, w, la.Mid, la.Norm2, la.Rstd2, la.Gate, la.Up, la.Hidden, a.Scratch, a.Residual(l + 1), n);
+        }
+        DecoderSteps.Head(p, a.Residual(_config.NumLayers), a.FinalNorm, a.FinalRstd, a.Logits, n);
+        _forwardDone = true;
+        return CrossEntropy.Forward(a.LossLogSumExp, a.Logits, _targets).Loss;
+    }
+
+    /// <summary>
+    /// Adds d(loss)/d(parameter) of the last <see cref="Forward"/> into <see cref="Gradients"/>,
+    /// scaled by <paramref name="lossScale"/> (1/steps when accumulating a mean over micro-batches).
+    /// </summary>
+    public void Backward(float lossScale = 1f)
+    {
+        if (!_forwardDone) throw new InvalidOperationException("Backward needs a Forward first.");
+        _forwardDone = false;
+        var a = _acts;
+        var p = _model;
+        var layout = p.Layout;
+        int n = Tokens, c = _config.HiddenSize, inner = _config.IntermediateSize;
+        var shape = AttentionShape.Training(Batch, SequenceLength, _config.NumHeads, _config.NumKeyValueHeads, _config.HeadDim);
+        int qWidth = shape.Heads * shape.HeadDim, kvWidth = shape.KvHeads * shape.HeadDim;
+
+        // logits (N,V) become dlogits in place; then the head and the final norm
+        CrossEntropy.Backward(a.Logits, a.Logits, a.LossLogSumExp, _targets, lossScale);
+        var dx = a.DResidual;
+        Array.Clear(dx);
+        Array.Clear(a.DScratch);
+        Linear.Backward(a.DScratch, Grad(layout.LmHead), default, a.Logits, a.FinalNorm, p[layout.LmHead], c, _config.VocabSize);
+        RmsNorm.Backward(dx, Grad(layout.FinalNorm), a.DScratch, a.Residual(_config.NumLayers), p[layout.FinalNorm], a.FinalRstd);
+
+        for (var l = _config.NumLayers - 1; l >= 0; l--)
+        {
+            var w = layout.Layers[l];
+            var la = a.Layers[l];
+            // MLP block; dx (N,C) is d(residual after the block) and becomes d(mid)
+            Array.Clear(a.DHidden);
+            Linear.Backward(a.DHidden, Grad(w.Down), default, dx, la.Hidden, p[w.Down], inner, c);
+            Array.Clear(a.DGate);
+            Array.Clear(a.DUp);
+            SwiGlu.Backward(a.DGate, a.DUp, a.DHidden, la.Gate, la.Up);
+            Array.Clear(a.DScratch);
+            Linear.Backward(a.DScratch, Grad(w.Gate), default, a.DGate, la.Norm2, p[w.Gate], c, inner);
+            Linear.Backward(a.DScratch, Grad(w.Up), default, a.DUp, la.Norm2, p[w.Up], c, inner);
+            RmsNorm.Backward(dx, Grad(w.PostAttentionNorm), a.DScratch, la.Mid, p[w.PostAttentionNorm], la.Rstd2);
+            // attention block; dx becomes d(residual before the layer)
+            Array.Clear(a.DAttended);
+            Linear.Backward(a.DAttended, Grad(w.O), default, dx, la.Attended, p[w.O], qWidth, c);
+            Array.Clear(a.DQ);
+            Array.Clear(a.DK);
+            Array.Clear(a.DV);
+            Attention.Backward(a.DQ, a.DK, a.DV, a.DAttended, la.Q, la.K, la.V, la.Attended, la.LogSumExp, shape);
+            Rope.Backward(a.DQ, _positions, shape.Heads, _rope);
+            Rope.Backward(a.DK, _positions, shape.KvHeads, _rope);
+            Array.Clear(a.DScratch);
+            Linear.Backward(a.DScratch, Grad(w.Q), Grad(w.QBias), a.DQ, la.Norm1, p[w.Q], c, qWidth);
+            Linear.Backward(a.DScratch, Grad(w.K), Grad(w.KBias), a.DK, la.Norm1, p[w.K], c, kvWidth);
+            Linear.Backward(a.DScratch, Grad(w.V), Grad(w.VBias), a.DV, la.Norm1, p[w.V], c, kvWidth);
+            RmsNorm.Backward(dx, Grad(w.InputNorm), a.DScratch, a.Residual(l), p[w.InputNorm], la.Rstd1);
+        }
+        // the embedding: dx is d(embedded tokens)
+        if (IsTrainable(layout.Embedding)) Embedding.Backward(Grad(layout.Embedding), dx, _inputIds, c);
+    }
+
+    /// <summary>The gradient slice to accumulate into, or empty when the parameter is frozen (or absent).</summary>
+    private Span<float> Grad(ParameterTensor? slice) =>
+        slice is null || !IsTrainable(slice) ? default : slice.Of(Gradients);
+
+    private void RequireLength(int length, string what)
+    {
+        if (length != Tokens)
+            throw new ArgumentException($"{what} hold {length} tokens; this pass takes batch {Batch} × sequence {SequenceLength} = {Tokens}.");
+    }
+}
