@@ -56,7 +56,8 @@ internal static class ModelBench
 
         var torch = TorchReference.Run(configName, mode, batch, seq, threads, steps, tokens);
         if (torch is null) return 1;
-        Console.WriteLine($"  PyTorch {torch.Torch,-8}: {torch.TokensPerSecond,10:N0} tokens/s ({torch.SecondsPerStep * 1000:N1} ms/step)");
+        Console.WriteLine($"  PyTorch {torch.Torch,-8}: {torch.TokensPerSecond,10:N0} tokens/s ({torch.SecondsPerStep * 1000:N1} ms/step, " +
+                          $"{threads} OpenBLAS / {torch.IntraOpThreads} intra-op threads)");
         Console.WriteLine($"  ratio (FineTune / PyTorch): {ours / torch.TokensPerSecond:F2}×");
         return 0;
     }
@@ -90,10 +91,15 @@ internal static class ModelBench
         return (Median(steps, () => generator.Generate([prompt], options)), tokens);
     }
 
-    /// <summary>Seconds of the median of <paramref name="steps"/> timed runs, after one untimed warm-up.</summary>
+    /// <summary>
+    /// Seconds of the median of <paramref name="steps"/> timed runs, after warming up for at least
+    /// two runs and three seconds: .NET first runs code unoptimised and recompiles what is hot in the
+    /// background, and a long training run lives in that steady state, so that is what is timed.
+    /// </summary>
     private static double Median(int steps, Action step)
     {
-        step();
+        var warmUp = Stopwatch.StartNew();
+        for (var i = 0; i < 2 || warmUp.Elapsed < TimeSpan.FromSeconds(3); i++) step();
         var times = new double[steps];
         for (var i = 0; i < steps; i++)
         {

@@ -23,7 +23,23 @@ import os
 import sys
 import time
 
-import torch
+
+def _pin_blas_threads():
+    """Debian's PyTorch does its matrix products in OpenBLAS, whose own thread pool ignores
+    torch.set_num_threads and starts one thread per core. Pin it to --threads before torch loads
+    it, so "one thread" means one thread, as it does for the C# engine."""
+    threads = None
+    for i, arg in enumerate(sys.argv):
+        if arg == "--threads" and i + 1 < len(sys.argv):
+            threads = sys.argv[i + 1]
+        elif arg.startswith("--threads="):
+            threads = arg.split("=", 1)[1]
+    if threads is not None:
+        os.environ["OPENBLAS_NUM_THREADS"] = threads
+
+
+_pin_blas_threads()
+import torch  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "torch"))
 from llama import LlamaForCausalLM, decay_groups, param_count  # noqa: E402
@@ -78,13 +94,17 @@ def main():
     parser.add_argument("--batch", type=int, default=4, help="batch size (train/forward; decode is batch 1)")
     parser.add_argument("--seq", type=int, default=128, help="sequence length; the prompt length for decode")
     parser.add_argument("--tokens", type=int, default=32, help="new tokens to generate (decode)")
-    parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument("--threads", type=int, default=torch.get_num_threads(),
+                        help="OpenBLAS threads, and PyTorch's own unless --intra-op-threads says otherwise")
+    parser.add_argument("--intra-op-threads", type=int, default=None,
+                        help="torch.set_num_threads; on 2 cores PyTorch's OpenMP threads and OpenBLAS's "
+                             "threads spin against each other, and 1 is often faster")
     parser.add_argument("--steps", type=int, default=5, help="timed steps")
     parser.add_argument("--warmup", type=int, default=1, help="untimed steps first")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.intra_op_threads or args.threads)
     config = CONFIGS[args.config]
     model = LlamaForCausalLM(config).init_weights(args.seed)  # float32
     step, tokens = make_step(model, args)
@@ -105,7 +125,8 @@ def main():
         "tokens_per_s": tokens / seconds_per_step,
         "seconds_per_step": seconds_per_step,
         "params": param_count(model),
-        "threads": torch.get_num_threads(),
+        "threads": args.threads,
+        "intra_op_threads": torch.get_num_threads(),
         "torch": torch.__version__,
     }))
 
