@@ -11,21 +11,8 @@ say() { printf '\033[36m[deps]\033[0m %s\n' "$*"; }
 apt_packages=(libopenblas0-pthread rabbitmq-server redis-server)
 [[ " $* " == *" --with-torch "* ]] && apt_packages+=(python3-torch)
 
-missing=()
-for package in "${apt_packages[@]}"; do
-  if dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    say "apt: $package is installed"
-  else
-    missing+=("$package")
-  fi
-done
-if ((${#missing[@]})); then
-  sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
-  say "apt: installing ${missing[*]}"
-  $sudo apt-get update -qq
-  # Debian's policy-rc.d keeps the services from starting; FineTune starts its own instances.
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source "$root/scripts/lib/apt-ensure.sh"
+apt_ensure "${apt_packages[@]}"
 
 azurite="$root/.tools/node_modules/.bin/azurite-blob"
 if [[ -x "$azurite" ]]; then

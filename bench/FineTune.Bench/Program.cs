@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<string[], int>
     ["train"] = ("training step tokens/s (forward, backward, AdamW) vs PyTorch", a => ModelBench.Run("train", a)),
     ["forward"] = ("forward tokens/s vs PyTorch", a => ModelBench.Run("forward", a)),
     ["decode"] = ("greedy decode tokens/s at batch 1 with a KV cache vs PyTorch", a => ModelBench.Run("decode", a)),
+    ["tokenizer"] = ("encode MB/s on English text vs tiktoken", TokenizerBench.Run),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace FineTune.Bench;
@@ -25,24 +24,10 @@ internal static class TorchReference
     private static Result? RunOnce(string config, string mode, int batch, int seq, int threads, int intraOpThreads, int steps, int tokens)
     {
         var script = Path.Combine(RepositoryRoot(), "bench", "torch", "llama_bench.py");
-        var start = new ProcessStartInfo("/usr/bin/python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var a in new[] { script, "--config", config, "--mode", mode, "--batch", $"{batch}", "--seq", $"{seq}",
-                     "--threads", $"{threads}", "--intra-op-threads", $"{intraOpThreads}", "--steps", $"{steps}", "--warmup", "1", "--tokens", $"{tokens}" })
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            Console.Error.WriteLine($"PyTorch reference failed (exit {process.ExitCode}): {stderr.Result.Trim()}");
-            return null;
-        }
-        using var json = JsonDocument.Parse(stdout.Result.Trim().Split('\n')[^1]);
+        using var json = ReferenceProcess.RunJson("PyTorch reference", "/usr/bin/python3",
+            [script, "--config", config, "--mode", mode, "--batch", $"{batch}", "--seq", $"{seq}", "--threads", $"{threads}",
+             "--intra-op-threads", $"{intraOpThreads}", "--steps", $"{steps}", "--warmup", "1", "--tokens", $"{tokens}"]);
+        if (json is null) return null;
         var root = json.RootElement;
         return new Result(root.GetProperty("tokens_per_s").GetDouble(), root.GetProperty("seconds_per_step").GetDouble(),
             root.GetProperty("params").GetInt64(), root.GetProperty("torch").GetString() ?? "?",

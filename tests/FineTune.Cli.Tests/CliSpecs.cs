@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using FineTune.Storage.Artifacts.FileSystem;
 using FineTune.Testing;
-using Spectre.Console;
 
 namespace FineTune.Cli.Tests;
 
@@ -12,18 +11,7 @@ public sealed class CliSpecs : IDisposable
 
     private string Store => Path.Combine(_work.Path, "store");
 
-    private async Task<int> Run(params string[] args)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(_output),
-            Ansi = AnsiSupport.No,
-            Interactive = InteractionSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-        });
-        console.Profile.Width = 200;
-        return await CliApp.CreateRootCommand(console).Parse([.. args, "--store", Store]).InvokeAsync();
-    }
+    private Task<int> Run(params string[] args) => CliRunner.Run(_output, [.. args, "--store", Store]);
 
     private static string SamplePath([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "samples", "support-chat.jsonl"));

@@ -35,7 +35,10 @@ public sealed class Pretrainer(PretrainOptions options)
             if (state.Options with { Steps = Options.Steps } != Options with { Steps = Options.Steps })
                 throw new InvalidOperationException(
                     $"{runFolder} holds a run with other settings; resume it with the same settings (only the step count may grow), or use a new folder.");
-            LlamaCheckpoints.Load(checkpoint).Parameters.CopyTo(model.Parameters, 0);
+            var saved = LlamaCheckpoints.Load(checkpoint);
+            if (saved.Config != model.Config)
+                throw new InvalidOperationException($"{checkpoint} holds a model of another shape than the one given; resume with the same model settings, or use a new folder.");
+            saved.Parameters.CopyTo(model.Parameters, 0);
             TrainingCheckpoint.RestoreOptimizer(checkpoint, optimizer);
             state = state with { Options = Options };
             resumed = true;

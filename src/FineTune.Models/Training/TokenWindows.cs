@@ -26,7 +26,9 @@ public sealed class TokenWindows
     /// <summary>Fills B windows for training step <paramref name="step"/>: inputs (B·T) and their next tokens as targets.</summary>
     public void RandomBatch(ulong seed, long step, Span<int> inputs, Span<int> targets)
     {
-        var random = new SplitMix64(seed ^ (ulong)step * SplitMix64.GoldenGamma);
+        // The step is scrambled before it meets the seed: seeding with seed ^ step·γ would make step s+1's
+        // stream start where step s's second draw was, and consecutive batches would share their windows.
+        var random = new SplitMix64(new SplitMix64((ulong)step).Next() ^ seed);
         var starts = (ulong)(_tokens.Length - SequenceLength);
         for (var row = 0; row < inputs.Length / SequenceLength; row++)
             Copy((int)(random.Next() % starts), row, inputs, targets);

@@ -24,6 +24,24 @@ public sealed class TokenWindowsSpecs
     }
 
     [Fact]
+    public void Consecutive_steps_draw_fresh_windows_rather_than_reusing_the_last_batch()
+    {
+        var stream = Enumerable.Range(0, 1_000_000).ToArray();
+        var windows = new TokenWindows(stream, 4);
+        var starts = new HashSet<int>();
+        int[] inputs = new int[16 * 4], targets = new int[16 * 4];
+
+        for (var step = 0; step < 200; step++)
+        {
+            windows.RandomBatch(seed: 1, step, inputs, targets);
+            for (var row = 0; row < 16; row++) starts.Add(inputs[row * 4]);
+        }
+
+        // 3,200 draws from ~1M starts: a handful of chance collisions at most
+        Assert.True(starts.Count > 3_150, $"only {starts.Count} distinct windows in 3,200 draws");
+    }
+
+    [Fact]
     public void Evenly_spaced_windows_run_from_the_start_to_the_end_of_the_stream()
     {
         var windows = new TokenWindows(Stream, 10);

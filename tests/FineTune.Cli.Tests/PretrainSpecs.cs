@@ -1,0 +1,121 @@
+using System.Text.RegularExpressions;
+using FineTune.Models.Llama;
+using FineTune.Testing;
+using FineTune.Tokenizers;
+using FineTune.Tokenizers.Chat;
+using FineTune.Tokenizers.Config;
+
+namespace FineTune.Cli.Tests;
+
+public sealed partial class PretrainSpecs : IDisposable
+{
+    private readonly TempDirectory _work = new("pretrain");
+    private readonly StringWriter _output = new();
+
+    private string Corpus => Path.Combine(_work.Path, "corpus");
+    private string Model => Path.Combine(_work.Path, "model");
+    private string RunFolder => Path.Combine(_work.Path, "run");
+
+    private static readonly string[] TinyModel =
+    [
+        "--vocab", "300", "--layers", "1", "--hidden", "32", "--intermediate", "64", "--heads", "2", "--kv-heads", "1",
+        "--seq", "32", "--batch", "4", "--steps", "12", "--warmup", "2", "--eval-every", "6", "--eval-windows", "16",
+        "--checkpoint-every", "6",
+    ];
+
+    [Fact]
+    public async Task Pretrain_writes_a_hugging_face_folder_whose_card_perplexity_the_perplexity_command_reproduces()
+    {
+        WriteCorpus();
+
+        await Succeeds(["pretrain", "--corpus", Corpus, "--out", Model, "--run", RunFolder, .. TinyModel]);
+
+        foreach (var file in new[] { "config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "generation_config.json", "README.md" })
+            Assert.True(File.Exists(Path.Combine(Model, file)), $"{file} is missing");
+        var model = LlamaCheckpoints.Load(Model); // the loader a user's checkpoint goes through
+        var tokenizer = Tokenizer.LoadHuggingFace(Path.Combine(Model, "tokenizer.json"));
+        Assert.Equal(tokenizer.VocabSize, model.Config.VocabSize);
+        Assert.IsType<ChatMlFormat>(ChatFormats.Detect(TokenizerConfig.Read(Path.Combine(Model, TokenizerConfig.FileName)), "model"));
+
+        var card = await File.ReadAllTextAsync(Path.Combine(Model, "README.md"));
+        var cardPerplexity = PerplexityInCard().Match(card).Groups[1].Value;
+        Assert.Contains("| test-package | 1.0 | CC0-1.0 |", card);
+        _output.GetStringBuilder().Clear();
+        await Succeeds("perplexity", "--model", Model, "--text", Path.Combine(Corpus, "valid.txt"), "--seq", "32", "--windows", "16");
+        Assert.Contains($"perplexity {cardPerplexity}", _output.ToString());
+    }
+
+    [Fact]
+    public async Task Running_the_same_command_again_resumes_from_the_checkpoint_instead_of_starting_over()
+    {
+        WriteCorpus();
+        await Succeeds(["pretrain", "--corpus", Corpus, "--out", Model, "--run", RunFolder, .. TinyModel]);
+        var weights = await File.ReadAllBytesAsync(Path.Combine(Model, "model.safetensors"));
+
+        await Succeeds(["pretrain", "--corpus", Corpus, "--out", Model, "--run", RunFolder, .. TinyModel]);
+
+        Assert.Equal(weights, await File.ReadAllBytesAsync(Path.Combine(Model, "model.safetensors")));
+    }
+
+    [Fact]
+    public async Task Continued_pretraining_starts_from_the_given_model_and_keeps_its_tokenizer()
+    {
+        WriteCorpus();
+        await Succeeds(["pretrain", "--corpus", Corpus, "--out", Model, "--run", RunFolder, .. TinyModel]);
+        var continued = Path.Combine(_work.Path, "continued");
+        var before = LlamaCheckpoints.Load(Model);
+
+        await Succeeds(["pretrain", "--corpus", Corpus, "--out", continued, "--run", Path.Combine(_work.Path, "run2"), "--from", Model,
+            .. TinyModel]);
+
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(Model, "tokenizer.json")), await File.ReadAllTextAsync(Path.Combine(continued, "tokenizer.json")));
+        var after = LlamaCheckpoints.Load(continued);
+        Assert.Equal(before.Config, after.Config);
+        Assert.NotEqual(before.Parameters, after.Parameters);
+        var card = await File.ReadAllTextAsync(Path.Combine(continued, "README.md"));
+        static double PerplexityOf(string text) => double.Parse(PerplexityInCard().Match(text).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(PerplexityOf(card) <= PerplexityOf(await File.ReadAllTextAsync(Path.Combine(Model, "README.md"))) * 1.05,
+            "continuing made the model clearly worse");
+        Assert.Contains("continuing from", card);
+    }
+
+    [Fact]
+    public async Task A_missing_corpus_is_a_clear_error_naming_the_file_and_the_option()
+    {
+        Assert.Equal(1, await Run(["pretrain", "--corpus", Corpus, "--out", Model, "--run", RunFolder, .. TinyModel]));
+
+        Assert.Contains("train.txt' does not exist (--corpus)", _output.ToString());
+    }
+
+    /// <summary>A corpus in build-corpus.sh's layout: documents closed by an end-of-text line.</summary>
+    private void WriteCorpus()
+    {
+        Directory.CreateDirectory(Corpus);
+        string[] sentences =
+        [
+            "The package manager installs software and keeps it up to date.",
+            "A dictionary defines words and shows how they are used.",
+            "The system administrator configures the network before the server starts.",
+            "Every manual page describes one command and its options.",
+        ];
+        string Documents(int count, int offset) => string.Concat(Enumerable.Range(offset, count).Select(i =>
+            $"{sentences[i % 4]} {sentences[(i / 4) % 4]}\n\n{sentences[(i + 1) % 4]}\n<|endoftext|>\n"));
+        File.WriteAllText(Path.Combine(Corpus, "train.txt"), Documents(300, 0));
+        File.WriteAllText(Path.Combine(Corpus, "valid.txt"), Documents(40, 1000));
+        File.WriteAllText(Path.Combine(Corpus, "sources.json"),
+            """{"sources":[{"package":"test-package","version":"1.0","licences":["CC0-1.0"],"bytes":{"train":1,"valid":1}}]}""");
+    }
+
+    private Task<int> Run(params string[] args) => CliRunner.Run(_output, args);
+
+    private async Task Succeeds(params string[] args)
+    {
+        var exit = await Run(args);
+        Assert.True(exit == 0, $"exit {exit}: {_output}");
+    }
+
+    [GeneratedRegex(@"validation perplexity \| \*\*([0-9.]+)\*\*")]
+    private static partial Regex PerplexityInCard();
+
+    public void Dispose() => _work.Dispose();
+}
