@@ -16,10 +16,13 @@ public sealed class CliSpecs : IDisposable
     private static string SamplePath([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "samples", "support-chat.jsonl"));
 
+    private static string BaseModelPath([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "models", "finetune-base"));
+
     [Fact]
     public async Task Run_stores_the_dataset_with_its_hash_and_says_which_stages_are_not_built()
     {
-        var exit = await Run("run", "--dataset", SamplePath());
+        var exit = await Run("run", "--dataset", SamplePath(), "--base-model", BaseModelPath());
 
         Assert.Equal(0, exit);
         var stored = await new FileSystemArtifactStore(Store).ListAsync("uploads/").SingleAsync();
@@ -30,6 +33,17 @@ public sealed class CliSpecs : IDisposable
         Assert.Contains($"sha256:{expected[..16]}", text);
         Assert.Contains("not built yet (issue #6)", text);
         Assert.Contains("not built yet (issue #12)", text);
+        Assert.Contains("base model finetune-base (5,401,856 parameters, chatml chat) before fine-tuning:", text);
+        Assert.Contains("user:  Quick question: How do I reset my password?", text);
+    }
+
+    [Fact]
+    public async Task Run_without_the_base_model_still_runs_and_says_the_preview_was_skipped()
+    {
+        var exit = await Run("run", "--dataset", SamplePath(), "--base-model", Path.Combine(_work.Path, "no-model"));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("base model preview skipped: model folder", _output.ToString());
     }
 
     [Fact]

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using FineTune.Cli.Pretraining;
-using FineTune.Models.Llama;
 using FineTune.Models.Training;
-using FineTune.Tokenizers;
 using Spectre.Console;
 
 namespace FineTune.Cli.Commands;
@@ -27,8 +25,7 @@ internal static class PerplexityCommand
         var folder = parse.GetValue(Model)!;
         var text = parse.GetValue(Text)!;
         if (!text.Exists) return CommandErrors.Fail(console, $"text file '{text.FullName}' does not exist (--text).");
-        var model = LlamaCheckpoints.Load(folder);
-        var tokenizer = Tokenizer.LoadHuggingFace(Path.Combine(folder, "tokenizer.json"));
+        var (model, tokenizer) = BaseModelFiles.Load(folder);
         var ids = CorpusText.Tokenize(text.FullName, tokenizer);
         var windows = parse.GetValue(Windows);
         var loss = Pretrainer.Evaluate(model, new TokenWindows(ids, parse.GetValue(Sequence)), batchSize: 8, windows);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FineTune.Cli.Pretraining;
 using FineTune.Cli.Terminal;
 using Spectre.Console;
 
@@ -16,9 +17,15 @@ internal static class RunCommand
         DefaultValueFactory = _ => new FileInfo(Path.Combine("samples", "support-chat.jsonl")),
     };
 
+    private static readonly Option<string> BaseModel = new("--base-model")
+    {
+        Description = "Hugging Face folder of the model to fine-tune.",
+        DefaultValueFactory = _ => Path.Combine("models", "finetune-base"),
+    };
+
     public static Command Create(IAnsiConsole console)
     {
-        var command = new Command("run", "Run the fine-tuning pipeline end to end on a dataset, in this process.") { Dataset };
+        var command = new Command("run", "Run the fine-tuning pipeline end to end on a dataset, in this process.") { Dataset, BaseModel };
         command.SetAction((parse, cancellationToken) => CommandErrors.Guard(() => RunAsync(parse, console, cancellationToken), console));
         return command;
     }
@@ -41,7 +48,23 @@ internal static class RunCommand
         foreach (var stage in PipelineStages.All)
             table.AddRow(stage.Name, stage.IsBuilt ? "[green]ran[/]" : $"[grey]not built yet (issue #{stage.Issue})[/]");
         console.Write(table);
-        console.MarkupLine("Upload into the artifact store is what exists of the pipeline today; each stage above joins this command as it is built.");
+        ShowBaseModel(console, parse.GetValue(BaseModel)!, dataset.FullName);
+        console.MarkupLine("Upload and the base model's answer before fine-tuning are what exist of the pipeline today; each stage above joins this command as it is built.");
         return 0;
+    }
+
+    private static void ShowBaseModel(IAnsiConsole console, string folder, string dataset)
+    {
+        try
+        {
+            var preview = BaseModelPreview.Run(folder, dataset);
+            console.MarkupLineInterpolated($"base model [cyan]{preview.ModelName}[/] ({preview.Parameters:N0} parameters, {preview.ChatFormat} chat) before fine-tuning:");
+            console.MarkupLineInterpolated($"  [grey]user:[/]  {preview.Question}");
+            console.MarkupLineInterpolated($"  [grey]model:[/] {preview.Answer}");
+        }
+        catch (ArgumentException e)
+        {
+            console.MarkupLineInterpolated($"[grey]base model preview skipped: {e.Message}[/]");
+        }
     }
 }
