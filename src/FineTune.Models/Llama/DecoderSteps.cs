@@ -11,41 +11,41 @@ namespace FineTune.Models.Llama;
 internal static class DecoderSteps
 {
     // x: (N,C) -> norm, rstd: (N,C), (N); q: (N,NH·D), k, v: (N,NKV·D), rotated to their positions (N)
-    public static void AttentionInputs(LlamaModel model, LayerSlices w, ReadOnlySpan<float> x,
+    public static void AttentionInputs(LlamaModel model, IProjections projections, int layer, LayerSlices w, ReadOnlySpan<float> x,
         Span<float> norm, Span<float> rstd, Span<float> q, Span<float> k, Span<float> v,
         ReadOnlySpan<int> positions, RopeTable rope, int n)
     {
         var config = model.Config;
         int c = config.HiddenSize, qWidth = config.NumHeads * config.HeadDim, kvWidth = config.NumKeyValueHeads * config.HeadDim;
         RmsNorm.Forward(norm, rstd, x, model[w.InputNorm], config.RmsNormEps);
-        Linear.Forward(q, norm, model[w.Q], Bias(model, w.QBias), c, qWidth);
-        Linear.Forward(k, norm, model[w.K], Bias(model, w.KBias), c, kvWidth);
-        Linear.Forward(v, norm, model[w.V], Bias(model, w.VBias), c, kvWidth);
+        projections.Forward(layer, "q_proj", q, norm, model[w.Q], Bias(model, w.QBias), c, qWidth);
+        projections.Forward(layer, "k_proj", k, norm, model[w.K], Bias(model, w.KBias), c, kvWidth);
+        projections.Forward(layer, "v_proj", v, norm, model[w.V], Bias(model, w.VBias), c, kvWidth);
         Rope.Forward(q, positions, config.NumHeads, rope);
         Rope.Forward(k, positions, config.NumKeyValueHeads, rope);
     }
 
     // attended: (N,NH·D) -> o_proj into scratch (N,C); mid = x + scratch (mid may be x)
-    public static void AttentionOutput(LlamaModel model, LayerSlices w, ReadOnlySpan<float> x, ReadOnlySpan<float> attended,
+    public static void AttentionOutput(LlamaModel model, IProjections projections, int layer, LayerSlices w, ReadOnlySpan<float> x, ReadOnlySpan<float> attended,
         Span<float> scratch, Span<float> mid, int n)
     {
         var config = model.Config;
-        Linear.Forward(scratch, attended, model[w.O], default, config.NumHeads * config.HeadDim, config.HiddenSize);
+        projections.Forward(layer, "o_proj", scratch, attended, model[w.O], default, config.NumHeads * config.HeadDim, config.HiddenSize);
         TensorPrimitives.Add(x, scratch, mid);
     }
 
     // mid: (N,C) -> norm, rstd -> gate, up: (N,I) -> hidden = silu(gate)·up -> down_proj into scratch (N,C);
     // output = mid + scratch (output may be mid)
-    public static void Mlp(LlamaModel model, LayerSlices w, ReadOnlySpan<float> mid, Span<float> norm, Span<float> rstd,
+    public static void Mlp(LlamaModel model, IProjections projections, int layer, LayerSlices w, ReadOnlySpan<float> mid, Span<float> norm, Span<float> rstd,
         Span<float> gate, Span<float> up, Span<float> hidden, Span<float> scratch, Span<float> output, int n)
     {
         var config = model.Config;
         int c = config.HiddenSize, inner = config.IntermediateSize;
         RmsNorm.Forward(norm, rstd, mid, model[w.PostAttentionNorm], config.RmsNormEps);
-        Linear.Forward(gate, norm, model[w.Gate], default, c, inner);
-        Linear.Forward(up, norm, model[w.Up], default, c, inner);
+        projections.Forward(layer, "gate_proj", gate, norm, model[w.Gate], default, c, inner);
+        projections.Forward(layer, "up_proj", up, norm, model[w.Up], default, c, inner);
         SwiGlu.Forward(hidden, gate, up);
-        Linear.Forward(scratch, hidden, model[w.Down], default, inner, c);
+        projections.Forward(layer, "down_proj", scratch, hidden, model[w.Down], default, inner, c);
         TensorPrimitives.Add(mid, scratch, output);
     }
 

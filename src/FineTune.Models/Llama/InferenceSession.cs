@@ -75,7 +75,7 @@ public sealed class InferenceSession
             var w = _model.Layout.Layers[l];
             var q = b.Q.AsSpan(0, rows * qWidth);
             var attended = b.Attended.AsSpan(0, rows * qWidth);
-            DecoderSteps.AttentionInputs(_model, w, x, b.Norm.AsSpan(0, rows * c), b.Rstd.AsSpan(0, rows), q,
+            DecoderSteps.AttentionInputs(_model, PlainProjections.Instance, l, w, x, b.Norm.AsSpan(0, rows * c), b.Rstd.AsSpan(0, rows), q,
                 b.K.AsSpan(0, rows * kvWidth), b.V.AsSpan(0, rows * kvWidth), b.Positions.AsSpan(0, rows), _rope, rows);
             row = 0;
             foreach (var step in steps)
@@ -91,8 +91,8 @@ public sealed class InferenceSession
                     cache.Keys(l), cache.Values(l), shape);
                 row += count;
             }
-            DecoderSteps.AttentionOutput(_model, w, x, attended, b.Scratch.AsSpan(0, rows * c), x, rows);
-            DecoderSteps.Mlp(_model, w, x, b.Norm.AsSpan(0, rows * c), b.Rstd.AsSpan(0, rows), b.Gate.AsSpan(0, rows * _config.IntermediateSize),
+            DecoderSteps.AttentionOutput(_model, PlainProjections.Instance, l, w, x, attended, b.Scratch.AsSpan(0, rows * c), x, rows);
+            DecoderSteps.Mlp(_model, PlainProjections.Instance, l, w, x, b.Norm.AsSpan(0, rows * c), b.Rstd.AsSpan(0, rows), b.Gate.AsSpan(0, rows * _config.IntermediateSize),
                 b.Up.AsSpan(0, rows * _config.IntermediateSize), b.Hidden.AsSpan(0, rows * _config.IntermediateSize), b.Scratch.AsSpan(0, rows * c), x, rows);
         }
 

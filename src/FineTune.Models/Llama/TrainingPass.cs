@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using FineTune.Engine.Layers;
+using FineTune.Models.Adapters;
 using OptimizerSlice = FineTune.Engine.Optim.ParameterSlice;
 
 namespace FineTune.Models.Llama;
@@ -20,11 +21,18 @@ public sealed class TrainingPass
     private readonly Dictionary<ParameterTensor, int> _sliceIndex = [];
     private readonly Activations _acts;
     private readonly int[] _positions;
+    private readonly IProjections _projections;
     private int[] _inputIds = [];
     private int[] _targets = [];
     private bool _forwardDone;
 
-    public TrainingPass(LlamaModel model, int batch, int sequenceLength)
+    public TrainingPass(LlamaModel model, int batch, int sequenceLength) : this(model, batch, sequenceLength, adapter: null) { }
+
+    /// <summary>
+    /// A pass that trains only <paramref name="adapter"/> (LoRA or DoRA): every base parameter is
+    /// frozen and gets no gradient; the adapter's gradients go to <see cref="AdapterParameters.Gradients"/>.
+    /// </summary>
+    public TrainingPass(LlamaModel model, int batch, int sequenceLength, AdapterParameters? adapter, int dropoutSeed = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(sequenceLength, 1);
@@ -39,8 +47,14 @@ public sealed class TrainingPass
         for (var i = 0; i < all.Count; i++) { _sliceIndex[all[i]] = i; _trainable[i] = true; }
         _acts = new Activations(_config, batch * sequenceLength);
         _positions = new int[batch * sequenceLength];
+        Adapter = adapter;
+        _projections = adapter is null ? PlainProjections.Instance : new LoraProjections(adapter, batch * sequenceLength, dropoutSeed);
+        if (adapter is not null) Array.Fill(_trainable, false);
         for (var i = 0; i < _positions.Length; i++) _positions[i] = i % sequenceLength;
     }
+
+    /// <summary>The adapter this pass trains, or null when it trains the model's own parameters.</summary>
+    public AdapterParameters? Adapter { get; }
 
     public int Batch { get; }
     public int SequenceLength { get; }
@@ -65,7 +79,11 @@ public sealed class TrainingPass
     public IReadOnlyList<OptimizerSlice> TrainableSlices() =>
         _model.Layout.All.Where(IsTrainable).Select(t => new OptimizerSlice(t.Offset, t.Length, t.Decays)).ToList();
 
-    public void ZeroGradients() => Array.Clear(Gradients);
+    public void ZeroGradients()
+    {
+        Array.Clear(Gradients);
+        if (Adapter is not null) Array.Clear(Adapter.Gradients);
+    }
 
     /// <summary>
     /// Runs the model on <paramref name="inputIds"/> (B·T, row-major by sequence) and returns the
@@ -89,10 +107,10 @@ public sealed class TrainingPass
             var w = layout.Layers[l];
             var la = a.Layers[l];
             var x = a.Residual(l);
-            DecoderSteps.AttentionInputs(p, w, x, la.Norm1, la.Rstd1, la.Q, la.K, la.V, _positions, _rope, n);
+            DecoderSteps.AttentionInputs(p, _projections, l, w, x, la.Norm1, la.Rstd1, la.Q, la.K, la.V, _positions, _rope, n);
             Attention.Forward(la.Attended, la.LogSumExp, la.Q, la.K, la.V, shape);
-            DecoderSteps.AttentionOutput(p, w, x, la.Attended, a.Scratch, la.Mid, n);
-            DecoderSteps.Mlp(p, w, la.Mid, la.Norm2, la.Rstd2, la.Gate, la.Up, la.Hidden, a.Scratch, a.Residual(l + 1), n);
+            DecoderSteps.AttentionOutput(p, _projections, l, w, x, la.Attended, a.Scratch, la.Mid, n);
+            DecoderSteps.Mlp(p, _projections, l, w, la.Mid, la.Norm2, la.Rstd2, la.Gate, la.Up, la.Hidden, a.Scratch, a.Residual(l + 1), n);
         }
         DecoderSteps.Head(p, a.Residual(_config.NumLayers), a.FinalNorm, a.FinalRstd, a.Logits, n);
         _forwardDone = true;
@@ -128,17 +146,17 @@ public sealed class TrainingPass
             var la = a.Layers[l];
             // MLP block; dx (N,C) is d(residual after the block) and becomes d(mid)
             Array.Clear(a.DHidden);
-            Linear.Backward(a.DHidden, Grad(w.Down), default, dx, la.Hidden, p[w.Down], inner, c);
+            _projections.Backward(l, "down_proj", a.DHidden, Grad(w.Down), default, dx, la.Hidden, p[w.Down], inner, c);
             Array.Clear(a.DGate);
             Array.Clear(a.DUp);
             SwiGlu.Backward(a.DGate, a.DUp, a.DHidden, la.Gate, la.Up);
             Array.Clear(a.DScratch);
-            Linear.Backward(a.DScratch, Grad(w.Gate), default, a.DGate, la.Norm2, p[w.Gate], c, inner);
-            Linear.Backward(a.DScratch, Grad(w.Up), default, a.DUp, la.Norm2, p[w.Up], c, inner);
+            _projections.Backward(l, "gate_proj", a.DScratch, Grad(w.Gate), default, a.DGate, la.Norm2, p[w.Gate], c, inner);
+            _projections.Backward(l, "up_proj", a.DScratch, Grad(w.Up), default, a.DUp, la.Norm2, p[w.Up], c, inner);
             RmsNorm.Backward(dx, Grad(w.PostAttentionNorm), a.DScratch, la.Mid, p[w.PostAttentionNorm], la.Rstd2);
             // attention block; dx becomes d(residual before the layer)
             Array.Clear(a.DAttended);
-            Linear.Backward(a.DAttended, Grad(w.O), default, dx, la.Attended, p[w.O], qWidth, c);
+            _projections.Backward(l, "o_proj", a.DAttended, Grad(w.O), default, dx, la.Attended, p[w.O], qWidth, c);
             Array.Clear(a.DQ);
             Array.Clear(a.DK);
             Array.Clear(a.DV);
@@ -146,9 +164,9 @@ public sealed class TrainingPass
             Rope.Backward(a.DQ, _positions, shape.Heads, _rope);
             Rope.Backward(a.DK, _positions, shape.KvHeads, _rope);
             Array.Clear(a.DScratch);
-            Linear.Backward(a.DScratch, Grad(w.Q), Grad(w.QBias), a.DQ, la.Norm1, p[w.Q], c, qWidth);
-            Linear.Backward(a.DScratch, Grad(w.K), Grad(w.KBias), a.DK, la.Norm1, p[w.K], c, kvWidth);
-            Linear.Backward(a.DScratch, Grad(w.V), Grad(w.VBias), a.DV, la.Norm1, p[w.V], c, kvWidth);
+            _projections.Backward(l, "q_proj", a.DScratch, Grad(w.Q), Grad(w.QBias), a.DQ, la.Norm1, p[w.Q], c, qWidth);
+            _projections.Backward(l, "k_proj", a.DScratch, Grad(w.K), Grad(w.KBias), a.DK, la.Norm1, p[w.K], c, kvWidth);
+            _projections.Backward(l, "v_proj", a.DScratch, Grad(w.V), Grad(w.VBias), a.DV, la.Norm1, p[w.V], c, kvWidth);
             RmsNorm.Backward(dx, Grad(w.InputNorm), a.DScratch, a.Residual(l), p[w.InputNorm], la.Rstd1);
         }
         // the embedding: dx is d(embedded tokens)
