@@ -17,10 +17,13 @@ internal sealed class LoraProjections : IProjections
     private readonly float _scale;
     private readonly Dictionary<AdapterModuleSlices, Saved> _saved = [];
     private readonly Random _dropout;
+    private readonly QuantizedBase? _quantized;
 
-    public LoraProjections(AdapterParameters adapter, int tokens, int seed)
+    /// <param name="quantized">QLoRA: the frozen weights in 4 bits, used instead of the fp32 ones passed in.</param>
+    public LoraProjections(AdapterParameters adapter, int tokens, int seed, QuantizedBase? quantized = null)
     {
         _adapter = adapter;
+        _quantized = quantized;
         _scale = adapter.Config.Scale;
         _dropout = new Random(seed);
         var rank = adapter.Config.Rank;
@@ -38,6 +41,7 @@ internal sealed class LoraProjections : IProjections
     public void Forward(int layer, string module, Span<float> output, ReadOnlySpan<float> x, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, int inChannels, int outChannels)
     {
+        if (_quantized is not null) weight = _quantized.Dequantize(layer, module);
         if (_adapter.Find(layer, module) is not { } m)
         {
             Linear.Forward(output, x, weight, bias, inChannels, outChannels);
@@ -62,6 +66,7 @@ internal sealed class LoraProjections : IProjections
     public void Backward(int layer, string module, Span<float> dx, Span<float> dweight, Span<float> dbias, ReadOnlySpan<float> dout,
         ReadOnlySpan<float> x, ReadOnlySpan<float> weight, int inChannels, int outChannels)
     {
+        if (_quantized is not null) weight = _quantized.Dequantize(layer, module);
         if (_adapter.Find(layer, module) is not { } m)
         {
             // the base is frozen: dweight and dbias arrive empty, so only dx is computed

@@ -32,8 +32,11 @@ public sealed class TrainingPass
     /// A pass that trains only <paramref name="adapter"/> (LoRA or DoRA): every base parameter is
     /// frozen and gets no gradient; the adapter's gradients go to <see cref="AdapterParameters.Gradients"/>.
     /// </summary>
-    public TrainingPass(LlamaModel model, int batch, int sequenceLength, AdapterParameters? adapter, int dropoutSeed = 0)
+    /// <param name="quantizedBase">QLoRA: the base's linear weights in 4 bits, dequantized on the fly (needs an adapter).</param>
+    public TrainingPass(LlamaModel model, int batch, int sequenceLength, AdapterParameters? adapter, int dropoutSeed = 0,
+        QuantizedBase? quantizedBase = null)
     {
+        if (quantizedBase is not null && adapter is null) throw new ArgumentException("A 4-bit base trains only through an adapter (QLoRA).", nameof(quantizedBase));
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(sequenceLength, 1);
         _model = model;
@@ -48,7 +51,7 @@ public sealed class TrainingPass
         _acts = new Activations(_config, batch * sequenceLength);
         _positions = new int[batch * sequenceLength];
         Adapter = adapter;
-        _projections = adapter is null ? PlainProjections.Instance : new LoraProjections(adapter, batch * sequenceLength, dropoutSeed);
+        _projections = adapter is null ? PlainProjections.Instance : new LoraProjections(adapter, batch * sequenceLength, dropoutSeed, quantizedBase);
         if (adapter is not null) Array.Fill(_trainable, false);
         for (var i = 0; i < _positions.Length; i++) _positions[i] = i % sequenceLength;
     }
