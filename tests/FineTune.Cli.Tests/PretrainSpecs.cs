@@ -80,6 +80,17 @@ public sealed partial class PretrainSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Resuming_a_run_with_other_settings_is_a_clear_error_not_a_crash()
+    {
+        WriteCorpus();
+        await Succeeds(["pretrain", "--corpus", Corpus, "--out", Model, "--run", RunFolder, .. TinyModel]);
+
+        Assert.Equal(1, await Run(["pretrain", "--corpus", Corpus, "--out", Model, "--run", RunFolder, .. TinyModel, "--lr", "0.01"]));
+
+        Assert.Contains("holds a run with other settings", _output.ToString());
+    }
+
+    [Fact]
     public async Task A_missing_corpus_is_a_clear_error_naming_the_file_and_the_option()
     {
         Assert.Equal(1, await Run(["pretrain", "--corpus", Corpus, "--out", Model, "--run", RunFolder, .. TinyModel]));

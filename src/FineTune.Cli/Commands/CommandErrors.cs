@@ -1,5 +1,7 @@
+using FineTune.Models.Formats;
 using FineTune.ServiceDefaults;
 using FineTune.Storage.Artifacts;
+using FineTune.Tokenizers;
 using Spectre.Console;
 
 namespace FineTune.Cli.Commands;
@@ -10,7 +12,11 @@ internal static class CommandErrors
     public static async Task<int> Guard(Func<Task<int>> action, IAnsiConsole console)
     {
         try { return await action(); }
-        catch (Exception e) when (e is ArtifactStoreException or InvalidSettingException or ArgumentException) { return Fail(console, e.Message); }
+        catch (Exception e) when (e is ArtifactStoreException or InvalidSettingException or ArgumentException
+                                      or ModelFormatException or TokenizerFormatException or InvalidDataException or FileNotFoundException)
+        {
+            return Fail(console, e.Message);
+        }
     }
 
     public static int Fail(IAnsiConsole console, string message)

@@ -33,11 +33,11 @@ public sealed class Pretrainer(PretrainOptions options)
         {
             state = TrainingCheckpoint.ReadState(checkpoint);
             if (state.Options with { Steps = Options.Steps } != Options with { Steps = Options.Steps })
-                throw new InvalidOperationException(
+                throw new ArgumentException(
                     $"{runFolder} holds a run with other settings; resume it with the same settings (only the step count may grow), or use a new folder.");
             var saved = LlamaCheckpoints.Load(checkpoint);
             if (saved.Config != model.Config)
-                throw new InvalidOperationException($"{checkpoint} holds a model of another shape than the one given; resume with the same model settings, or use a new folder.");
+                throw new ArgumentException($"{checkpoint} holds a model of another shape than the one given; resume with the same model settings, or use a new folder.");
             saved.Parameters.CopyTo(model.Parameters, 0);
             TrainingCheckpoint.RestoreOptimizer(checkpoint, optimizer);
             state = state with { Options = Options };

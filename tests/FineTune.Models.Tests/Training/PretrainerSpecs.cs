@@ -74,7 +74,7 @@ public sealed class PretrainerSpecs
         var (train, valid) = Streams();
         new Pretrainer(Options with { Steps = 3 }).Run(NewModel(), train, valid, folder.Path);
 
-        var error = Assert.Throws<InvalidOperationException>(() =>
+        var error = Assert.Throws<ArgumentException>(() =>
             new Pretrainer(Options with { PeakLearningRate = 5e-3 }).Run(NewModel(), train, valid, folder.Path));
 
         Assert.Contains("other settings", error.Message);
