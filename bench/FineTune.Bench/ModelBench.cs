@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FineTune.Engine.Kernels;
 using FineTune.Engine.Optim;
 using FineTune.Models;
@@ -91,25 +90,8 @@ internal static class ModelBench
         return (Median(steps, () => generator.Generate([prompt], options)), tokens);
     }
 
-    /// <summary>
-    /// Seconds of the median of <paramref name="steps"/> timed runs, after warming up for at least
-    /// two runs and three seconds: .NET first runs code unoptimised and recompiles what is hot in the
-    /// background, and a long training run lives in that steady state, so that is what is timed.
-    /// </summary>
-    private static double Median(int steps, Action step)
-    {
-        var warmUp = Stopwatch.StartNew();
-        for (var i = 0; i < 2 || warmUp.Elapsed < TimeSpan.FromSeconds(3); i++) step();
-        var times = new double[steps];
-        for (var i = 0; i < steps; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            step();
-            times[i] = clock.Elapsed.TotalSeconds;
-        }
-        Array.Sort(times);
-        return times[steps / 2];
-    }
+    /// <summary>At least two steps and three seconds of warm-up: a training run is timed in its steady state.</summary>
+    private static double Median(int steps, Action step) => BenchInfo.MedianSeconds(steps, step, warmUpCalls: 2, TimeSpan.FromSeconds(3));
 
     private static (int[] Ids, int[] Targets) RandomBatch(int vocab, int count)
     {

@@ -18,7 +18,7 @@ internal static class TokenizerBench
         var options = BenchOptions.Parse(args);
         var runs = options.Int("runs", 5);
         var megabytes = options.Int("mb", 1);
-        var root = TorchReference.RepositoryRoot();
+        var root = BenchInfo.RepositoryRoot();
         var fixtures = Path.Combine(root, "tests", "FineTune.Tokenizers.Tests", "Fixtures");
 
         var load = Stopwatch.StartNew();
@@ -35,7 +35,8 @@ internal static class TokenizerBench
         foreach (var (name, text, distinct) in texts)
         {
             var bytes = Encoding.UTF8.GetByteCount(text);
-            var (tokens, seconds) = Time(() => tokenizer.Encode(text, SpecialTokenPolicy.AsText).Length, runs);
+            var tokens = tokenizer.Encode(text, SpecialTokenPolicy.AsText).Length;
+            var seconds = BenchInfo.MedianSeconds(runs, () => tokenizer.Encode(text, SpecialTokenPolicy.AsText));
             var ours = bytes / seconds / 1e6;
             var node = RunNode(root, text, runs);
             if (node is not null && node.Value.Tokens != tokens)
@@ -66,21 +67,6 @@ internal static class TokenizerBench
         var builder = new StringBuilder(target + text.Length);
         while (Encoding.UTF8.GetByteCount(builder.ToString()) < target) builder.Append(text);
         return (name, builder.ToString(), Encoding.UTF8.GetByteCount(text));
-    }
-
-    // Median of `runs` timed calls after one warm-up call.
-    private static (int Result, double Seconds) Time(Func<int> action, int runs)
-    {
-        var result = action();
-        var seconds = new double[runs];
-        for (var i = 0; i < runs; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            action();
-            seconds[i] = watch.Elapsed.TotalSeconds;
-        }
-        Array.Sort(seconds);
-        return (result, seconds[runs / 2]);
     }
 
     private static (double Js, double Wasm, int Tokens)? RunNode(string root, string text, int runs)

@@ -23,7 +23,7 @@ internal static class TorchReference
 
     private static Result? RunOnce(string config, string mode, int batch, int seq, int threads, int intraOpThreads, int steps, int tokens)
     {
-        var script = Path.Combine(RepositoryRoot(), "bench", "torch", "llama_bench.py");
+        var script = Path.Combine(BenchInfo.RepositoryRoot(), "bench", "torch", "llama_bench.py");
         using var json = ReferenceProcess.RunJson("PyTorch reference", "/usr/bin/python3",
             [script, "--config", config, "--mode", mode, "--batch", $"{batch}", "--seq", $"{seq}", "--threads", $"{threads}",
              "--intra-op-threads", $"{intraOpThreads}", "--steps", $"{steps}", "--warmup", "1", "--tokens", $"{tokens}"]);
@@ -32,12 +32,5 @@ internal static class TorchReference
         return new Result(root.GetProperty("tokens_per_s").GetDouble(), root.GetProperty("seconds_per_step").GetDouble(),
             root.GetProperty("params").GetInt64(), root.GetProperty("torch").GetString() ?? "?",
             root.GetProperty("intra_op_threads").GetInt32());
-    }
-
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "FineTune.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("Run the benchmarks from inside the FineTune repository.");
     }
 }

@@ -13,10 +13,18 @@ public static class ToolLocator
         {
             var configured = Environment.GetEnvironmentVariable("FINETUNE_TOOLS");
             if (!string.IsNullOrEmpty(configured)) return configured;
+            return Path.Combine(RepositoryRoot ?? Directory.GetCurrentDirectory(), ".tools");
+        }
+    }
+
+    /// <summary>The folder of the nearest FineTune.sln above the running program, or null outside a checkout.</summary>
+    public static string? RepositoryRoot
+    {
+        get
+        {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "FineTune.sln")))
-                    return Path.Combine(dir.FullName, ".tools");
-            return Path.Combine(Directory.GetCurrentDirectory(), ".tools");
+                if (File.Exists(Path.Combine(dir.FullName, "FineTune.sln"))) return dir.FullName;
+            return null;
         }
     }
 

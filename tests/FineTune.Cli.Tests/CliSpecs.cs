@@ -13,11 +13,9 @@ public sealed class CliSpecs : IDisposable
 
     private Task<int> Run(params string[] args) => CliRunner.Run(_output, [.. args, "--store", Store]);
 
-    private static string SamplePath([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "samples", "support-chat.jsonl"));
+    private static string SamplePath() => RepositoryFiles.PathOf("samples", "support-chat.jsonl");
 
-    private static string BaseModelPath([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "models", "finetune-base"));
+    private static string BaseModelPath() => RepositoryFiles.PathOf("models", "finetune-base");
 
     [Fact]
     public async Task Run_stores_the_dataset_with_its_hash_and_says_which_stages_are_not_built()

@@ -52,8 +52,12 @@ public sealed partial class PretrainSpecs : IDisposable
         await Succeeds(["pretrain", "--corpus", Corpus, "--out", Model, "--run", RunFolder, .. TinyModel]);
         var weights = await File.ReadAllBytesAsync(Path.Combine(Model, "model.safetensors"));
 
+        _output.GetStringBuilder().Clear();
         await Succeeds(["pretrain", "--corpus", Corpus, "--out", Model, "--run", RunFolder, .. TinyModel]);
 
+        // training is deterministic, so equal weights alone would not tell a resume from a restart
+        Assert.Contains("done (resumed from the last checkpoint): 12 steps", _output.ToString());
+        Assert.DoesNotContain("tokenizer:", _output.ToString()); // neither the tokenizer nor the token caches were rebuilt
         Assert.Equal(weights, await File.ReadAllBytesAsync(Path.Combine(Model, "model.safetensors")));
     }
 

@@ -1,5 +1,6 @@
 using FineTune.Models.Generation;
 using FineTune.Models.Llama;
+using FineTune.Testing;
 using FineTune.Tokenizers;
 using FineTune.Tokenizers.Chat;
 using FineTune.Tokenizers.Config;
@@ -9,8 +10,7 @@ namespace FineTune.Cli.Tests;
 /// <summary>The base model committed under models/ loads as any user's Hugging Face checkpoint would, and writes English.</summary>
 public sealed partial class ShippedModelSpecs
 {
-    private static string Folder([System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "models", "finetune-base"));
+    private static string Folder() => RepositoryFiles.PathOf("models", "finetune-base");
 
     [Fact]
     public void The_shipped_base_model_loads_through_the_hugging_face_loader_and_continues_a_prompt_in_words()

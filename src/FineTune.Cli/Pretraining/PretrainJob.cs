@@ -42,7 +42,7 @@ internal sealed class PretrainJob(PretrainSettings settings, IAnsiConsole consol
         var result = TrainWithProgress(pretrainer, model, new TokenWindows(train, settings.Training.SequenceLength),
             new TokenWindows(valid, settings.Training.SequenceLength), cancellationToken);
         console.MarkupLineInterpolated(
-            $"[green]done[/]: {result.Steps:N0} steps, {result.TokensSeen:N0} tokens, validation perplexity {result.ValidationPerplexity:F2} ({result.TrainingTime:hh\\:mm\\:ss} of training)");
+            $"[green]done[/]{(result.Resumed ? " (resumed from the last checkpoint)" : "")}: {result.Steps:N0} steps, {result.TokensSeen:N0} tokens, validation perplexity {result.ValidationPerplexity:F2} ({result.TrainingTime:hh\\:mm\\:ss} of training)");
 
         Export(model, tokenizer, result);
         return result;

@@ -19,17 +19,14 @@ public sealed class AdapterParameters
         var rank = Config.Rank;
         var offset = 0;
         var all = new List<AdapterModuleSlices>();
-        for (var layer = 0; layer < baseConfig.NumLayers; layer++)
-            foreach (var module in Config.TargetModules)
-            {
-                var (outputs, inputs) = LoraTargets.Shape(baseConfig, module);
-                var path = LoraTargets.ModulePath(layer, module);
-                var slices = new AdapterModuleSlices(path, layer, module, inputs, outputs, offset, offset + rank * inputs,
-                    Config.UseDora ? offset + rank * inputs + outputs * rank : null);
-                offset += rank * inputs + outputs * rank + (Config.UseDora ? outputs : 0);
-                _modules[(layer, module)] = slices;
-                all.Add(slices);
-            }
+        foreach (var site in LoraTargets.Sites(baseConfig, Config.TargetModules))
+        {
+            var slices = new AdapterModuleSlices(site.Path, site.Layer, site.Module, site.Inputs, site.Outputs, offset, offset + rank * site.Inputs,
+                Config.UseDora ? offset + rank * site.Inputs + site.Outputs * rank : null);
+            offset += rank * site.Inputs + site.Outputs * rank + (Config.UseDora ? site.Outputs : 0);
+            _modules[(site.Layer, site.Module)] = slices;
+            all.Add(slices);
+        }
         Modules = all;
         Values = new float[offset];
         Gradients = new float[offset];

@@ -23,7 +23,7 @@ public sealed class LoraAdapter
         config.Validate();
         Config = config;
         Modules = modules;
-        CheckAgainst(baseConfig, "adapter");
+        CheckAgainst(baseConfig);
     }
 
     public LoraAdapterConfig Config { get; }
@@ -44,15 +44,12 @@ public sealed class LoraAdapter
         if (config.UseDora && baseRowNorms is null) throw new ArgumentException("DoRA needs the base weights' row norms to start from.", nameof(baseRowNorms));
         var random = new Random(seed);
         var modules = new SortedDictionary<string, LoraModuleWeights>(StringComparer.Ordinal);
-        for (var layer = 0; layer < baseConfig.NumLayers; layer++)
-            foreach (var module in config.TargetModules)
-            {
-                var (outputs, inputs) = LoraTargets.Shape(baseConfig, module);
-                float[] a = new float[config.Rank * inputs], b = new float[outputs * config.Rank];
-                AdapterInit.InitializeLora(a, b, inputs, random);
-                var path = LoraTargets.ModulePath(layer, module);
-                modules[path] = new LoraModuleWeights(a, b, config.UseDora ? baseRowNorms!(path) : null);
-            }
+        foreach (var site in LoraTargets.Sites(baseConfig, config.TargetModules))
+        {
+            float[] a = new float[config.Rank * site.Inputs], b = new float[site.Outputs * config.Rank];
+            AdapterInit.InitializeLora(a, b, site.Inputs, random);
+            modules[site.Path] = new LoraModuleWeights(a, b, config.UseDora ? baseRowNorms!(site.Path) : null);
+        }
         return new LoraAdapter(config, baseConfig, modules);
     }
 
@@ -101,20 +98,18 @@ public sealed class LoraAdapter
     }
 
     /// <summary>Throws when a module is not one the config targets, missing, or shaped for another model.</summary>
-    private void CheckAgainst(LlamaConfig baseConfig, string what)
+    private void CheckAgainst(LlamaConfig baseConfig)
     {
-        var expected = Enumerable.Range(0, baseConfig.NumLayers)
-            .SelectMany(layer => Config.TargetModules.Select(m => (Path: LoraTargets.ModulePath(layer, m), Module: m))).ToList();
+        var expected = LoraTargets.Sites(baseConfig, Config.TargetModules).ToDictionary(site => site.Path);
         foreach (var path in Modules.Keys)
-            if (!expected.Any(e => e.Path == path))
-                throw new ArgumentException($"The {what} has weights for '{path}', which is not a {string.Join("/", Config.TargetModules)} layer of this {baseConfig.NumLayers}-layer model.");
-        foreach (var (path, module) in expected)
+            if (!expected.ContainsKey(path))
+                throw new ArgumentException($"The adapter has weights for '{path}', which is not a {string.Join("/", Config.TargetModules)} layer of this {baseConfig.NumLayers}-layer model.");
+        foreach (var (path, site) in expected)
         {
-            if (!Modules.TryGetValue(path, out var weights)) throw new ArgumentException($"The {what} has no weights for '{path}'.");
-            var (outputs, inputs) = LoraTargets.Shape(baseConfig, module);
-            Check(weights.A.Length == Config.Rank * inputs, path, "lora_A", $"({Config.Rank}, {inputs})", weights.A.Length);
-            Check(weights.B.Length == outputs * Config.Rank, path, "lora_B", $"({outputs}, {Config.Rank})", weights.B.Length);
-            if (Config.UseDora) Check(weights.Magnitude?.Length == outputs, path, "lora_magnitude_vector", $"({outputs})", weights.Magnitude?.Length ?? 0);
+            if (!Modules.TryGetValue(path, out var weights)) throw new ArgumentException($"The adapter has no weights for '{path}'.");
+            Check(weights.A.Length == Config.Rank * site.Inputs, path, "lora_A", $"({Config.Rank}, {site.Inputs})", weights.A.Length);
+            Check(weights.B.Length == site.Outputs * Config.Rank, path, "lora_B", $"({site.Outputs}, {Config.Rank})", weights.B.Length);
+            if (Config.UseDora) Check(weights.Magnitude?.Length == site.Outputs, path, "lora_magnitude_vector", $"({site.Outputs})", weights.Magnitude?.Length ?? 0);
         }
     }
 

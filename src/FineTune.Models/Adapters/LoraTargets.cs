@@ -22,6 +22,21 @@ public static class LoraTargets
     /// <summary>The Hugging Face path of a module, e.g. model.layers.3.self_attn.q_proj.</summary>
     public static string ModulePath(int layer, string module) => $"model.layers.{layer}.{Block(module)}.{module}";
 
+    /// <summary>One projection of one layer: where it is and its weight's (out, in).</summary>
+    public readonly record struct Site(int Layer, string Module, string Path, int Outputs, int Inputs);
+
+    /// <summary>Every layer's <paramref name="modules"/>, layer by layer, in the order given.</summary>
+    public static IEnumerable<Site> Sites(LlamaConfig config, IEnumerable<string> modules)
+    {
+        var list = modules.ToList();
+        for (var layer = 0; layer < config.NumLayers; layer++)
+            foreach (var module in list)
+            {
+                var (outputs, inputs) = Shape(config, module);
+                yield return new Site(layer, module, ModulePath(layer, module), outputs, inputs);
+            }
+    }
+
     /// <summary>(out, in) of a module's weight for this config.</summary>
     public static (int Out, int In) Shape(LlamaConfig config, string module)
     {

@@ -16,14 +16,12 @@ public sealed class QuantizedBase
     public QuantizedBase(LlamaModel model)
     {
         var largest = 0;
-        for (var layer = 0; layer < model.Config.NumLayers; layer++)
-            foreach (var module in LoraTargets.All)
-            {
-                var (outputs, inputs) = LoraTargets.Shape(model.Config, module);
-                var tensor = model.Layout[LoraTargets.ModulePath(layer, module) + ".weight"];
-                _weights[(layer, module)] = Nf4Tensor.Quantize(model[tensor], outputs, inputs);
-                largest = Math.Max(largest, outputs * inputs);
-            }
+        foreach (var site in LoraTargets.Sites(model.Config, LoraTargets.All))
+        {
+            var tensor = model.Layout[site.Path + ".weight"];
+            _weights[(site.Layer, site.Module)] = Nf4Tensor.Quantize(model[tensor], site.Outputs, site.Inputs);
+            largest = Math.Max(largest, site.Outputs * site.Inputs);
+        }
         _scratch = new float[largest];
         FrozenParameters = _weights.Values.Sum(w => w.ElementCount);
         Bytes = _weights.Values.Sum(w => w.ByteSize);

@@ -66,7 +66,7 @@ public sealed class Pretrainer(PretrainOptions options)
             optimizer.Step(model.Parameters, pass.Gradients);
 
             var done = step + 1;
-            validationLoss = done % Options.EvaluateEvery == 0 || done == Options.Steps ? Evaluate(model, validation) : null;
+            validationLoss = done % Options.EvaluateEvery == 0 || done == Options.Steps ? Evaluate(pass, validation, Options.EvaluationWindows) : null;
             state = state with
             {
                 Step = done,
@@ -82,24 +82,28 @@ public sealed class Pretrainer(PretrainOptions options)
                 Options.TokensPerStep / perStep.TotalSeconds, TimeSpan.FromSeconds(state.TrainingSeconds),
                 perStep * (Options.Steps - done), validationLoss));
         }
-        var finalLoss = state.History.LastOrDefault(h => h.ValidationLoss is not null)?.ValidationLoss ?? Evaluate(model, validation);
+        var finalLoss = state.History.LastOrDefault(h => h.ValidationLoss is not null)?.ValidationLoss ?? Evaluate(pass, validation, Options.EvaluationWindows);
         return new PretrainResult(state.Step, state.TokensSeen, finalLoss, TimeSpan.FromSeconds(state.TrainingSeconds), resumed);
     }
 
-    /// <summary>Mean next-token loss over the fixed, evenly spaced validation windows; perplexity is its exp.</summary>
-    public float Evaluate(LlamaModel model, TokenWindows validation) => Evaluate(model, validation, Options.BatchSize, Options.EvaluationWindows);
+    /// <summary>
+    /// Mean next-token loss over <paramref name="windows"/> fixed, evenly spaced validation windows
+    /// (rounded up to whole batches); perplexity is its exp.
+    /// </summary>
+    public static float Evaluate(LlamaModel model, TokenWindows validation, int batchSize, int windows) =>
+        Evaluate(new TrainingPass(model, batchSize, validation.SequenceLength), validation, windows);
 
-    public static float Evaluate(LlamaModel model, TokenWindows validation, int batchSize, int windows)
+    /// <summary>As above on an existing pass, whose activation buffers are reused (training evaluates on its own pass).</summary>
+    private static float Evaluate(TrainingPass pass, TokenWindows validation, int windows)
     {
-        var batches = (windows + batchSize - 1) / batchSize;
-        var total = batches * batchSize;
-        var pass = new TrainingPass(model, batchSize, validation.SequenceLength);
-        var inputs = new int[batchSize * validation.SequenceLength];
+        var batches = (windows + pass.Batch - 1) / pass.Batch;
+        var total = batches * pass.Batch;
+        var inputs = new int[pass.Batch * validation.SequenceLength];
         var targets = new int[inputs.Length];
         double sum = 0;
         for (var b = 0; b < batches; b++)
         {
-            validation.EvenlySpaced(b * batchSize, total, inputs, targets);
+            validation.EvenlySpaced(b * pass.Batch, total, inputs, targets);
             sum += pass.Forward(inputs, targets); // every target counts, so batch means average evenly
         }
         return (float)(sum / batches);
