@@ -15,6 +15,8 @@ public static class CliApp
         root.Subcommands.Add(ArtifactsCommand.Create(console));
         root.Subcommands.Add(PretrainCommand.Create(console));
         root.Subcommands.Add(PerplexityCommand.Create(console));
+        root.Subcommands.Add(TrainCommand.Create(console));
+        root.Subcommands.Add(EvidenceCommand.Create(console));
         return root;
     }
 }

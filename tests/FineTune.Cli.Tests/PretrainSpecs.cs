@@ -16,12 +16,7 @@ public sealed partial class PretrainSpecs : IDisposable
     private string Model => Path.Combine(_work.Path, "model");
     private string RunFolder => Path.Combine(_work.Path, "run");
 
-    private static readonly string[] TinyModel =
-    [
-        "--vocab", "300", "--layers", "1", "--hidden", "32", "--intermediate", "64", "--heads", "2", "--kv-heads", "1",
-        "--seq", "32", "--batch", "4", "--steps", "12", "--warmup", "2", "--eval-every", "6", "--eval-windows", "16",
-        "--checkpoint-every", "6",
-    ];
+    private static readonly string[] TinyModel = TestCorpus.TinyModel;
 
     [Fact]
     public async Task Pretrain_writes_a_hugging_face_folder_whose_card_perplexity_the_perplexity_command_reproduces()
@@ -102,24 +97,7 @@ public sealed partial class PretrainSpecs : IDisposable
         Assert.Contains("train.txt' does not exist (--corpus)", _output.ToString());
     }
 
-    /// <summary>A corpus in build-corpus.sh's layout: documents closed by an end-of-text line.</summary>
-    private void WriteCorpus()
-    {
-        Directory.CreateDirectory(Corpus);
-        string[] sentences =
-        [
-            "The package manager installs software and keeps it up to date.",
-            "A dictionary defines words and shows how they are used.",
-            "The system administrator configures the network before the server starts.",
-            "Every manual page describes one command and its options.",
-        ];
-        string Documents(int count, int offset) => string.Concat(Enumerable.Range(offset, count).Select(i =>
-            $"{sentences[i % 4]} {sentences[(i / 4) % 4]}\n\n{sentences[(i + 1) % 4]}\n<|endoftext|>\n"));
-        File.WriteAllText(Path.Combine(Corpus, "train.txt"), Documents(300, 0));
-        File.WriteAllText(Path.Combine(Corpus, "valid.txt"), Documents(40, 1000));
-        File.WriteAllText(Path.Combine(Corpus, "sources.json"),
-            """{"sources":[{"package":"test-package","version":"1.0","licences":["CC0-1.0"],"bytes":{"train":1,"valid":1}}]}""");
-    }
+    private void WriteCorpus() => TestCorpus.Write(Corpus);
 
     private Task<int> Run(params string[] args) => CliRunner.Run(_output, args);
 

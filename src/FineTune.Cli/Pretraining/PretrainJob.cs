@@ -1,3 +1,4 @@
+using FineTune.Cli.Terminal;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using FineTune.Models.Formats;
@@ -115,7 +116,7 @@ internal sealed class PretrainJob(PretrainSettings settings, IAnsiConsole consol
             {
                 var task = context.AddTask("pre-training", maxValue: settings.Training.Steps);
                 string? lastValidation = null;
-                result = pretrainer.Run(model, train, valid, settings.RunFolder, new InlineProgress(p =>
+                result = pretrainer.Run(model, train, valid, settings.RunFolder, new InlineProgress<PretrainProgress>(p =>
                 {
                     if (p.ValidationPerplexity is { } ppl) lastValidation = $" val ppl {ppl:F1}";
                     task.Description = $"step {p.Step:N0}/{p.TotalSteps:N0} loss {p.Loss:F3}{lastValidation} {p.TokensPerSecond:N0} tok/s";
@@ -138,10 +139,5 @@ internal sealed class PretrainJob(PretrainSettings settings, IAnsiConsole consol
         ModelCard.Write(output, settings, model, result, samples);
         console.MarkupLineInterpolated($"[green]wrote[/] {output}");
         foreach (var sample in samples) console.MarkupLineInterpolated($"  [grey]{sample.Prompt}[/]{sample.Continuation}");
-    }
-
-    private sealed class InlineProgress(Action<PretrainProgress> report) : IProgress<PretrainProgress>
-    {
-        public void Report(PretrainProgress value) => report(value);
     }
 }

@@ -24,7 +24,14 @@ public static class GradientClipping
     /// </summary>
     public static float ClipByGlobalNorm(Span<float> gradients, IReadOnlyList<ParameterSlice> slices, float maxNorm)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxNorm);
+        var norm = Math.Sqrt(SumOfSquares(gradients, slices));
+        Scale(gradients, slices, ClipFactor(norm, maxNorm));
+        return (float)norm;
+    }
+
+    /// <summary>Σ g² over the listed slices, summed in float per strip and in double across strips.</summary>
+    public static double SumOfSquares(ReadOnlySpan<float> gradients, IReadOnlyList<ParameterSlice> slices)
+    {
         ParameterSlice.Validate(slices, nameof(slices));
         ParameterSlice.CheckWithin(slices, gradients.Length, nameof(gradients));
         double squares = 0;
@@ -34,15 +41,28 @@ public static class GradientClipping
             for (var at = 0; at < values.Length; at += Strip)
                 squares += TensorPrimitives.SumOfSquares(values.Slice(at, Math.Min(Strip, values.Length - at)));
         }
-        var norm = Math.Sqrt(squares);
-        if (!double.IsFinite(norm)) return (float)norm;
-        var scale = (float)(maxNorm / (norm + NormGuard));
-        if (scale < 1f)
-            foreach (var slice in slices)
-            {
-                var values = gradients.Slice(slice.Offset, slice.Length);
-                TensorPrimitives.Multiply(values, scale, values);
-            }
-        return (float)norm;
+        return squares;
+    }
+
+    /// <summary>
+    /// The factor that brings a global <paramref name="norm"/> down to <paramref name="maxNorm"/>, or 1
+    /// when it is within it — and 1 for a NaN or infinite norm, which the caller must see and handle.
+    /// Several buffers clipped as one vector (a model's and a head's) share one factor.
+    /// </summary>
+    public static float ClipFactor(double norm, float maxNorm)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxNorm);
+        if (!double.IsFinite(norm)) return 1f;
+        return Math.Min(1f, (float)(maxNorm / (norm + NormGuard)));
+    }
+
+    public static void Scale(Span<float> gradients, IReadOnlyList<ParameterSlice> slices, float factor)
+    {
+        if (factor >= 1f) return;
+        foreach (var slice in slices)
+        {
+            var values = gradients.Slice(slice.Offset, slice.Length);
+            TensorPrimitives.Multiply(values, factor, values);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using FineTune.Engine.Adapters;
+using FineTune.Models.Llama;
 using FineTune.Models.Formats;
 
 namespace FineTune.Models.Adapters;
@@ -51,6 +52,19 @@ public sealed class LoraAdapter
             modules[site.Path] = new LoraModuleWeights(a, b, config.UseDora ? baseRowNorms!(site.Path) : null);
         }
         return new LoraAdapter(config, baseConfig, modules);
+    }
+
+    /// <summary>A fresh adapter for <paramref name="model"/>; for DoRA the magnitudes start at its weights' row norms.</summary>
+    public static LoraAdapter CreateFor(LlamaModel model, LoraAdapterConfig config, int seed) =>
+        Create(config, model.Config, seed, config.UseDora ? path => RowNorms(model, path) : null);
+
+    /// <summary>‖W0‖ per output row of the projection at <paramref name="path"/>.</summary>
+    private static float[] RowNorms(LlamaModel model, string path)
+    {
+        var (outputs, inputs) = LoraTargets.Shape(model.Config, path.Split('.')[^1]);
+        var norms = new float[outputs];
+        DoraLinear.InitializeMagnitude(norms, model[model.Layout[path + ".weight"]], inputs, outputs);
+        return norms;
     }
 
     public void Save(string folder)

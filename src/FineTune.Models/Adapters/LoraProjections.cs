@@ -8,16 +8,18 @@ namespace FineTune.Models.Adapters;
 /// The projections of a model with a LoRA or DoRA adapter on some of them: the base weight stays
 /// frozen (no weight gradient is computed), the adapter's tensors get their gradients in
 /// <see cref="AdapterParameters.Gradients"/>. Keeps, per adapted module, what backward needs for
-/// a batch of <c>tokens</c> rows. Dropout masks are drawn anew on every forward from a seeded
-/// generator.
+/// a batch of <c>tokens</c> rows. Dropout masks are drawn anew on every forward from a generator
+/// the trainer reseeds each micro-batch (so a resumed run draws the masks the uninterrupted one drew),
+/// and dropout is off while evaluating.
 /// </summary>
 internal sealed class LoraProjections : IProjections
 {
     private readonly AdapterParameters _adapter;
     private readonly float _scale;
     private readonly Dictionary<AdapterModuleSlices, Saved> _saved = [];
-    private readonly Random _dropout;
+    private Random _dropout;
     private readonly QuantizedBase? _quantized;
+    private readonly Dictionary<AdapterModuleSlices, bool> _usedMask = []; // whether the last forward applied a mask
 
     /// <param name="quantized">QLoRA: the frozen weights in 4 bits, used instead of the fp32 ones passed in.</param>
     public LoraProjections(AdapterParameters adapter, int tokens, int seed, QuantizedBase? quantized = null)
@@ -34,6 +36,15 @@ internal sealed class LoraProjections : IProjections
                 Unscaled: adapter.Config.UseDora ? new float[tokens * m.Outputs] : [],
                 Norms: adapter.Config.UseDora ? new float[m.Outputs] : []);
     }
+
+    /// <summary>Dropout on or off (evaluation); when on, the next masks come from a generator seeded with <paramref name="seed"/>.</summary>
+    public void SetDropout(bool enabled, int seed)
+    {
+        DropoutEnabled = enabled;
+        _dropout = new Random(seed);
+    }
+
+    public bool DropoutEnabled { get; private set; } = true;
 
     /// <summary>Per module: x·Aᵀ (N, r), the dropout mask (N, in) and for DoRA the output before the magnitude (N, out) and row norms (out).</summary>
     private sealed record Saved(float[] XA, float[] Mask, float[] Unscaled, float[] Norms);
@@ -58,7 +69,8 @@ internal sealed class LoraProjections : IProjections
                 _adapter.Config.Rank, xa, s.Unscaled.AsSpan(0, rows * outChannels), s.Norms);
             return;
         }
-        var mask = s.Mask.AsSpan(0, s.Mask.Length == 0 ? 0 : rows * inChannels);
+        var mask = s.Mask.AsSpan(0, s.Mask.Length == 0 || !DropoutEnabled ? 0 : rows * inChannels);
+        _usedMask[m] = !mask.IsEmpty;
         if (!mask.IsEmpty) AdapterDropout.DrawMask(mask, (float)_adapter.Config.Dropout, _dropout);
         LoraLinear.Forward(output, x, weight, bias, a, b, _scale, inChannels, outChannels, _adapter.Config.Rank, xa, mask);
     }
@@ -88,7 +100,7 @@ internal sealed class LoraProjections : IProjections
                 inChannels, outChannels, rank);
             return;
         }
-        var mask = s.Mask.AsSpan(0, s.Mask.Length == 0 ? 0 : rows * inChannels);
+        var mask = s.Mask.AsSpan(0, _usedMask.GetValueOrDefault(m) ? rows * inChannels : 0);
         LoraLinear.Backward(dx, da, db, dout, x, weight, a, b, _scale, xa, mask, inChannels, outChannels, rank);
     }
 }

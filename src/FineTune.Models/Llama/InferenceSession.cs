@@ -23,6 +23,8 @@ public sealed class InferenceSession
 
     public InferenceSession(LlamaModel model)
     {
+        if (!model.Layout.StoresProjections)
+            throw new ArgumentException("This model holds no projection weights (a QLoRA base); serve QuantizedBase.Dequantized(model), or the merged model.", nameof(model));
         _model = model;
         _config = model.Config;
         _rope = new RopeTable(_config.HeadDim, _config.MaxPositionEmbeddings, _config.RopeTheta);

@@ -7,10 +7,11 @@ namespace FineTune.Models.Llama;
 /// </summary>
 public sealed class LlamaModel
 {
-    public LlamaModel(LlamaConfig config, float[]? parameters = null)
+    /// <param name="storeProjections">False for QLoRA's base, whose projection weights are held in 4 bits elsewhere (see <see cref="ParameterLayout"/>).</param>
+    public LlamaModel(LlamaConfig config, float[]? parameters = null, bool storeProjections = true)
     {
         Config = config;
-        Layout = new ParameterLayout(config);
+        Layout = new ParameterLayout(config, storeProjections);
         if (parameters is not null && parameters.Length != Layout.Count)
             throw new ArgumentException($"The parameter buffer holds {parameters.Length} floats; this config needs {Layout.Count}.", nameof(parameters));
         Parameters = parameters ?? new float[Layout.Count];
@@ -47,7 +48,7 @@ public sealed class LlamaModel
     }
 
     /// <summary>Box–Muller: one standard normal draw.</summary>
-    private static double NormalSample(Random random)
+    internal static double NormalSample(Random random)
     {
         var u1 = 1.0 - random.NextDouble();
         var u2 = random.NextDouble();

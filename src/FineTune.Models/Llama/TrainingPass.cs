@@ -25,6 +25,7 @@ public sealed class TrainingPass
     private int[] _inputIds = [];
     private int[] _targets = [];
     private bool _forwardDone;
+    private bool _lmHeadUsed;
 
     public TrainingPass(LlamaModel model, int batch, int sequenceLength) : this(model, batch, sequenceLength, adapter: null) { }
 
@@ -37,6 +38,8 @@ public sealed class TrainingPass
         QuantizedBase? quantizedBase = null)
     {
         if (quantizedBase is not null && adapter is null) throw new ArgumentException("A 4-bit base trains only through an adapter (QLoRA).", nameof(quantizedBase));
+        if (!model.Layout.StoresProjections && quantizedBase is null)
+            throw new ArgumentException("This model holds no projection weights (a QLoRA base); pass the QuantizedBase that does.", nameof(quantizedBase));
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(sequenceLength, 1);
         _model = model;
@@ -59,6 +62,13 @@ public sealed class TrainingPass
     /// <summary>The adapter this pass trains, or null when it trains the model's own parameters.</summary>
     public AdapterParameters? Adapter { get; }
 
+    /// <summary>
+    /// Turns adapter dropout on with masks drawn from <paramref name="seed"/> (a trainer passes one per
+    /// micro-batch, so the masks depend only on where the run is), or off for evaluation. A pass
+    /// without an adapter has no dropout, and ignores this.
+    /// </summary>
+    public void SetDropout(bool enabled, int seed = 0) => (_projections as LoraProjections)?.SetDropout(enabled, seed);
+
     public int Batch { get; }
     public int SequenceLength { get; }
     private int Tokens => Batch * SequenceLength;
@@ -76,7 +86,8 @@ public sealed class TrainingPass
         for (var i = 0; i < all.Count; i++) _trainable[i] = trainable(all[i]);
     }
 
-    public bool IsTrainable(ParameterTensor slice) => _trainable[_sliceIndex[slice]];
+    /// <summary>Whether the slice trains; a tensor the model does not hold (QLoRA's 4-bit projections) never does.</summary>
+    public bool IsTrainable(ParameterTensor slice) => _sliceIndex.TryGetValue(slice, out var index) && _trainable[index];
 
     /// <summary>The trainable parameters as optimizer slices: matrices and embeddings decay, norms and biases do not.</summary>
     public IReadOnlyList<OptimizerSlice> TrainableSlices() =>
@@ -94,10 +105,25 @@ public sealed class TrainingPass
     /// </summary>
     public float Forward(ReadOnlySpan<int> inputIds, ReadOnlySpan<int> targets)
     {
-        RequireLength(inputIds.Length, "input ids");
         RequireLength(targets.Length, "targets");
-        _inputIds = inputIds.ToArray();
+        var a = _acts;
+        var features = ForwardFeatures(inputIds);
         _targets = targets.ToArray();
+        // final norm (N,C) -> logits (N,V)
+        Linear.Forward(a.Logits, features, _model[_model.Layout.LmHead], default, _config.HiddenSize, _config.VocabSize);
+        _lmHeadUsed = true;
+        return CrossEntropy.Forward(a.LossLogSumExp, a.Logits, _targets).Loss;
+    }
+
+    /// <summary>
+    /// Runs the decoder and the final norm on <paramref name="inputIds"/> and returns the normed
+    /// hidden states (B·T, C) — what a language-model head or a classification head reads. Valid
+    /// until the next forward.
+    /// </summary>
+    public ReadOnlySpan<float> ForwardFeatures(ReadOnlySpan<int> inputIds)
+    {
+        RequireLength(inputIds.Length, "input ids");
+        _inputIds = inputIds.ToArray();
         var a = _acts;
         var p = _model;
         var layout = p.Layout;
@@ -115,9 +141,10 @@ public sealed class TrainingPass
             DecoderSteps.AttentionOutput(p, _projections, l, w, x, la.Attended, a.Scratch, la.Mid, n);
             DecoderSteps.Mlp(p, _projections, l, w, la.Mid, la.Norm2, la.Rstd2, la.Gate, la.Up, la.Hidden, a.Scratch, a.Residual(l + 1), n);
         }
-        DecoderSteps.Head(p, a.Residual(_config.NumLayers), a.FinalNorm, a.FinalRstd, a.Logits, n);
+        RmsNorm.Forward(a.FinalNorm, a.FinalRstd, a.Residual(_config.NumLayers), p[layout.FinalNorm], _config.RmsNormEps);
         _forwardDone = true;
-        return CrossEntropy.Forward(a.LossLogSumExp, a.Logits, _targets).Loss;
+        _lmHeadUsed = false;
+        return a.FinalNorm;
     }
 
     /// <summary>
@@ -126,22 +153,43 @@ public sealed class TrainingPass
     /// </summary>
     public void Backward(float lossScale = 1f)
     {
-        if (!_forwardDone) throw new InvalidOperationException("Backward needs a Forward first.");
+        if (!_forwardDone || !_lmHeadUsed) throw new InvalidOperationException("Backward needs a Forward first.");
+        var a = _acts;
+        var layout = _model.Layout;
+        // logits (N,V) become dlogits in place; then the LM head gives d(final norm), in DScratch
+        // (free until the decoder's backward, which consumes it first)
+        CrossEntropy.Backward(a.Logits, a.Logits, a.LossLogSumExp, _targets, lossScale);
+        Array.Clear(a.DScratch);
+        Linear.Backward(a.DScratch, Grad(layout.LmHead), default, a.Logits, a.FinalNorm, _model[layout.LmHead], _config.HiddenSize, _config.VocabSize);
+        BackwardThroughDecoder(a.DScratch);
+    }
+
+    /// <summary>
+    /// Adds the gradients for a loss computed from <see cref="ForwardFeatures"/> by a head of the
+    /// caller's, given d(loss)/d(features) (B·T, C); the LM head gets no gradient.
+    /// </summary>
+    public void BackwardFromFeatures(ReadOnlySpan<float> dFeatures)
+    {
+        if (!_forwardDone) throw new InvalidOperationException("BackwardFromFeatures needs a ForwardFeatures first.");
+        RequireLength(dFeatures.Length / _config.HiddenSize, "feature gradients");
+        dFeatures.CopyTo(_acts.DScratch);
+        BackwardThroughDecoder(_acts.DScratch);
+    }
+
+    // dFeatures: (N,C) d(loss)/d(final norm output) -> every trainable parameter's gradient
+    private void BackwardThroughDecoder(ReadOnlySpan<float> dFeatures)
+    {
         _forwardDone = false;
         var a = _acts;
         var p = _model;
         var layout = p.Layout;
-        int n = Tokens, c = _config.HiddenSize, inner = _config.IntermediateSize;
+        int inner = _config.IntermediateSize;
         var shape = AttentionShape.Training(Batch, SequenceLength, _config.NumHeads, _config.NumKeyValueHeads, _config.HeadDim);
-        int qWidth = shape.Heads * shape.HeadDim, kvWidth = shape.KvHeads * shape.HeadDim;
+        int c = _config.HiddenSize, qWidth = shape.Heads * shape.HeadDim, kvWidth = shape.KvHeads * shape.HeadDim;
 
-        // logits (N,V) become dlogits in place; then the head and the final norm
-        CrossEntropy.Backward(a.Logits, a.Logits, a.LossLogSumExp, _targets, lossScale);
         var dx = a.DResidual;
         Array.Clear(dx);
-        Array.Clear(a.DScratch);
-        Linear.Backward(a.DScratch, Grad(layout.LmHead), default, a.Logits, a.FinalNorm, p[layout.LmHead], c, _config.VocabSize);
-        RmsNorm.Backward(dx, Grad(layout.FinalNorm), a.DScratch, a.Residual(_config.NumLayers), p[layout.FinalNorm], a.FinalRstd);
+        RmsNorm.Backward(dx, Grad(layout.FinalNorm), dFeatures, a.Residual(_config.NumLayers), p[layout.FinalNorm], a.FinalRstd);
 
         for (var l = _config.NumLayers - 1; l >= 0; l--)
         {

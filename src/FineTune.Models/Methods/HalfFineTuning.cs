@@ -1,4 +1,5 @@
 using FineTune.Models.Llama;
+using FineTune.Models.Training;
 
 namespace FineTune.Models.Methods;
 
@@ -12,10 +13,13 @@ namespace FineTune.Models.Methods;
 /// </summary>
 public static class HalfFineTuning
 {
+    /// <summary>Keeps these draws apart from the run's other seeded draws.</summary>
+    private const long Purpose = 0x4846_5421;
+
     /// <summary>Names of the tensors that train in <paramref name="round"/>.</summary>
     public static IReadOnlySet<string> TrainableIn(ParameterLayout layout, int seed, int round)
     {
-        var random = new Random(HashCode.Combine(seed, round, 0x4846_5421));
+        var random = new Random(Seeds.Derive(seed, Purpose, round));
         var trainable = new HashSet<string>(StringComparer.Ordinal);
         foreach (var layer in layout.Layers)
         {

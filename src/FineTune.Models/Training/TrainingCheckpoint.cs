@@ -38,23 +38,52 @@ public static class TrainingCheckpoint
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static void Save(string runFolder, LlamaModel model, AdamW optimizer, TrainerState state)
+    public static void Save(string runFolder, LlamaModel model, AdamW optimizer, TrainerState state) =>
+        Write(runFolder, staging =>
+        {
+            LlamaCheckpoints.Save(model, staging);
+            SaveOptimizer(staging, optimizer);
+            WriteState(staging, state);
+        });
+
+    /// <summary>
+    /// Writes a snapshot through <paramref name="writeInto"/> into a staging folder, then swaps it in
+    /// by renames: a crash at any moment leaves the old snapshot or the new one whole.
+    /// </summary>
+    public static void Write(string runFolder, Action<string> writeInto)
     {
         var final = Path.Combine(runFolder, FolderName);
         var staging = final + ".new";
         var previous = final + ".old";
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        LlamaCheckpoints.Save(model, staging);
-        var moments = optimizer.ExportState();
-        SafetensorsWriter.Write(Path.Combine(staging, OptimizerFileName),
-            [("m", [moments.M.Length], moments.M), ("v", [moments.V.Length], moments.V)],
-            new Dictionary<string, string> { ["adamw_step"] = moments.Step.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        File.WriteAllText(Path.Combine(staging, StateFileName), JsonSerializer.Serialize(state, Json));
+        Directory.CreateDirectory(staging);
+        writeInto(staging);
 
         if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
         if (Directory.Exists(final)) Directory.Move(final, previous);
         Directory.Move(staging, final);
         if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
+    }
+
+    public static void WriteState<T>(string checkpointFolder, T state) =>
+        File.WriteAllText(Path.Combine(checkpointFolder, StateFileName), JsonSerializer.Serialize(state, Json));
+
+    /// <summary>Adds an optimizer's moments and step count to <c>optimizer.safetensors</c> (several optimizers: one name prefix each).</summary>
+    public static void SaveOptimizer(string checkpointFolder, AdamW optimizer, string prefix = "") =>
+        SaveOptimizers(checkpointFolder, [(prefix, optimizer)]);
+
+    public static void SaveOptimizers(string checkpointFolder, IReadOnlyList<(string Prefix, AdamW Optimizer)> optimizers)
+    {
+        var tensors = new List<(string, int[], ReadOnlyMemory<float>)>();
+        var metadata = new Dictionary<string, string>();
+        foreach (var (prefix, optimizer) in optimizers)
+        {
+            var moments = optimizer.ExportState();
+            tensors.Add((prefix + "m", [moments.M.Length], moments.M));
+            tensors.Add((prefix + "v", [moments.V.Length], moments.V));
+            metadata[prefix + "adamw_step"] = moments.Step.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        SafetensorsWriter.Write(Path.Combine(checkpointFolder, OptimizerFileName), tensors, metadata);
     }
 
     /// <summary>The latest whole snapshot in <paramref name="runFolder"/>, or null when there is none.</summary>
@@ -67,18 +96,20 @@ public static class TrainingCheckpoint
         return File.Exists(Path.Combine(previous, StateFileName)) ? previous : null;
     }
 
-    public static TrainerState ReadState(string checkpointFolder)
+    public static TrainerState ReadState(string checkpointFolder) => ReadState<TrainerState>(checkpointFolder);
+
+    public static T ReadState<T>(string checkpointFolder)
     {
         var path = Path.Combine(checkpointFolder, StateFileName);
-        return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(path), Json)
+        return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Json)
                ?? throw new InvalidDataException($"{path} is empty.");
     }
 
     /// <summary>Restores the optimizer's moments and step count saved with the snapshot.</summary>
-    public static void RestoreOptimizer(string checkpointFolder, AdamW optimizer)
+    public static void RestoreOptimizer(string checkpointFolder, AdamW optimizer, string prefix = "")
     {
         using var file = SafetensorsFile.Open(Path.Combine(checkpointFolder, OptimizerFileName));
-        var step = int.Parse(file.Metadata["adamw_step"], System.Globalization.CultureInfo.InvariantCulture);
-        optimizer.ImportState(new AdamWState(file.ReadFloat32("m"), file.ReadFloat32("v"), step));
+        var step = int.Parse(file.Metadata[prefix + "adamw_step"], System.Globalization.CultureInfo.InvariantCulture);
+        optimizer.ImportState(new AdamWState(file.ReadFloat32(prefix + "m"), file.ReadFloat32(prefix + "v"), step));
     }
 }

@@ -24,7 +24,7 @@ public sealed class AdapterTrainingSpecs
     };
 
     private static AdapterParameters Fresh(LoraAdapterConfig config) => new(
-        LoraAdapter.Create(config, Base.Config, seed: 2, path => RowNorms(Base, path)), Base.Config);
+        LoraAdapter.CreateFor(Base, config, seed: 2), Base.Config);
 
     [Theory]
     [InlineData(false)]
@@ -124,14 +124,6 @@ public sealed class AdapterTrainingSpecs
         Assert.Equal(adapter.Values, loaded.Values);
     }
 
-    private static float[] RowNorms(LlamaModel model, string path)
-    {
-        var module = path.Split('.')[^1];
-        var (outputs, inputs) = LoraTargets.Shape(model.Config, module);
-        var norms = new float[outputs];
-        DoraLinear.InitializeMagnitude(norms, model[model.Layout[path + ".weight"]], inputs, outputs);
-        return norms;
-    }
 
     private static (int[], int[]) RandomBatch(int count, int seed)
     {

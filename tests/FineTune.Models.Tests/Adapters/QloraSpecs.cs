@@ -71,4 +71,25 @@ public sealed class QloraSpecs
 
         Assert.Contains("QLoRA", error.Message);
     }
+
+    [Fact]
+    public void Loaded_for_qlora_the_base_holds_no_fp32_projections_and_computes_what_the_quantized_full_model_computes()
+    {
+        using var folder = new FineTune.Testing.TempDirectory();
+        LlamaCheckpoints.Save(Base, folder.Path);
+
+        var (rest, weights) = QuantizedBase.Load(folder.Path);
+
+        Assert.False(rest.Layout.StoresProjections);
+        Assert.Equal(Base.ParameterCount - weights.FrozenParameters, rest.ParameterCount); // embeddings, norms only
+        var random = new Random(3);
+        var ids = Enumerable.Range(0, 24).Select(_ => random.Next(64)).ToArray();
+        var adapter = Fresh();
+        var fromFull = new TrainingPass(Base, 2, 12, adapter, quantizedBase: new QuantizedBase(Base)).Forward(ids, ids);
+        var fromLoaded = new TrainingPass(rest, 2, 12, adapter, quantizedBase: weights).Forward(ids, ids);
+        Assert.Equal(fromFull, fromLoaded);
+        Assert.Equal(new QuantizedBase(Base).Dequantized(Base).Parameters, weights.Dequantized(rest).Parameters);
+        Assert.Throws<ArgumentException>(() => new TrainingPass(rest, 2, 12)); // no weights to run without the 4-bit base
+        Assert.Throws<ArgumentException>(() => new InferenceSession(rest));
+    }
 }

@@ -25,7 +25,7 @@ public sealed class PretrainerSpecs
 
         var first = NewModel();
         using var stop = new CancellationTokenSource();
-        var progress = new InlineProgress(p => { if (p.Step == 3) stop.Cancel(); });
+        var progress = new InlineProgress<PretrainProgress>(p => { if (p.Step == 3) stop.Cancel(); });
         Assert.Throws<OperationCanceledException>(() => new Pretrainer(Options).Run(first, train, valid, interrupted.Path, progress, stop.Token));
         var second = NewModel(); // a new process: fresh weights, everything else from the checkpoint
         var result = new Pretrainer(Options).Run(second, train, valid, interrupted.Path);
@@ -88,11 +88,5 @@ public sealed class PretrainerSpecs
         var random = new Random(3);
         int[] Stream(int length) => Enumerable.Range(0, length).Select(i => random.Next(10) == 0 ? random.Next(32) : i * 7 % 32).ToArray();
         return (new TokenWindows(Stream(2000), 8), new TokenWindows(Stream(300), 8));
-    }
-
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class InlineProgress(Action<PretrainProgress> report) : IProgress<PretrainProgress>
-    {
-        public void Report(PretrainProgress value) => report(value);
     }
 }
