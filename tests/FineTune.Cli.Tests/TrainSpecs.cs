@@ -35,8 +35,8 @@ public sealed class TrainSpecs(TinyBaseModel tiny) : IClassFixture<TinyBaseModel
     private string RunFolder => Path.Combine(_work.Path, "run");
     private string Summary => Path.Combine(_work.Path, "summary.json");
 
-    private string[] Common(string data) =>
-        ["train", "--model", tiny.Folder, "--data", data, "--out", Out, "--run", RunFolder, "--batch", "4", "--max-steps", "6", "--eval-every", "3"];
+    private string[] Common(string data, int steps = 6) =>
+        ["train", "--model", tiny.Folder, "--data", data, "--out", Out, "--run", RunFolder, "--batch", "4", "--max-steps", $"{steps}", "--eval-every", "3", "--epochs", "10"];
 
     [Fact]
     public async Task Lora_training_writes_a_peft_adapter_a_loss_chart_and_a_summary_with_the_task_score_and_forgetting()
@@ -85,6 +85,21 @@ public sealed class TrainSpecs(TinyBaseModel tiny) : IClassFixture<TinyBaseModel
         Assert.True(File.Exists(Path.Combine(Out, "model.safetensors")));
         var summary = JsonSerializer.Deserialize<FineTuneSummary>(await File.ReadAllTextAsync(Summary), FineTuneSummary.Json)!;
         Assert.Equal("macro-F1", summary.TestMetric);
+    }
+
+    [Fact]
+    public async Task Continued_pretraining_on_raw_text_records_lowers_the_loss_on_that_text()
+    {
+        var path = Path.Combine(_work.Path, "text.jsonl");
+        Directory.CreateDirectory(_work.Path);
+        await File.WriteAllLinesAsync(path, Enumerable.Range(0, 16).Select(i =>
+            JsonSerializer.Serialize(new { text = $"Release {i % 4} of the package manager adds a faster solver." })));
+
+        await Succeeds([.. Common(path, steps: 20), "--method", "full", "--lr", "3e-3", "--validation", path, "--summary", Summary]);
+
+        var summary = JsonSerializer.Deserialize<FineTuneSummary>(await File.ReadAllTextAsync(Summary), FineTuneSummary.Json)!;
+        Assert.Equal("causal-lm", summary.Task);
+        Assert.True(summary.LossCurve[^1] < 0.8f * summary.LossCurve[0], string.Join(" ", summary.LossCurve));
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FineTune.Models.Evaluation;
+using FineTune.Models.FineTuning;
 
 namespace FineTune.Cli.FineTuning;
 
@@ -13,7 +14,7 @@ internal static class EvidenceReport
         Directory.CreateDirectory(settings.OutputFolder);
         File.WriteAllText(Path.Combine(settings.OutputFolder, "fine-tuning.json"), JsonSerializer.Serialize(new
         {
-            settings = new { settings.ModelFolder, settings.MaxSteps, settings.BatchSize, settings.TestLimit, settings.GeneralTextFile },
+            settings = new { settings.ModelFolder, settings.Epochs, settings.MaxSteps, settings.BatchSize, settings.TestLimit, settings.GeneralTextFile },
             machine = new { Environment.ProcessorCount, Os = Environment.OSVersion.VersionString },
             base_general_perplexity = basePerplexity,
             rows,
@@ -26,20 +27,23 @@ internal static class EvidenceReport
         var md = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
         md.AppendLine("# Fine-tuning evidence").AppendLine();
-        md.AppendLine(c, $"Written by `finetune evidence` on {DateTime.UtcNow:yyyy-MM-dd}: each method trained for {settings.MaxSteps} steps of {settings.BatchSize} examples on `{settings.ModelFolder}`, ");
+        md.AppendLine(c, $"Written by `finetune evidence` on {DateTime.UtcNow:yyyy-MM-dd}: each method trained for {settings.Epochs} epoch(s) (at most {settings.MaxSteps} steps) of {settings.BatchSize} examples per step on `{settings.ModelFolder}`, ");
+        md.AppendLine(c, $"learning rate {EvidenceRun.LearningRate(FineTuneMethod.Lora):G} for the adapter methods and {EvidenceRun.LearningRate(FineTuneMethod.Full):G} for full and Half Fine-Tuning, rank 16 and alpha 32, ");
         md.AppendLine(c, $"scored on the first {settings.TestLimit} examples of each held-out test split, {Environment.ProcessorCount} CPU threads. General-text perplexity (forgetting) on `{settings.GeneralTextFile}`: base model {basePerplexity:F2}.").AppendLine();
         foreach (var task in rows.GroupBy(r => r.Task))
         {
             md.AppendLine(c, $"## {task.Key}").AppendLine();
-            md.AppendLine(c, $"| method | {task.First().Metric} | also | trainable params | frozen weights (MB) | peak memory (MB) | wall (s) | tokens/s | general ppl |");
-            md.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|");
+            md.AppendLine(c, $"| method | {task.First().Metric} | also | steps | trainable params | frozen weights (MB) | peak memory (MB) | wall (s) | tokens/s (incl. validation) | general ppl |");
+            md.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in task)
             {
                 var run = r.Run;
-                md.AppendLine(c, $"| {r.Method} | {r.Score * 100:F1} | {Secondary(r.Details)} | {(run is null ? "–" : run.TrainableParameters.ToString("N0", c))} | {Mb(run?.FrozenWeightBytes)} | {Mb(run?.PeakWorkingSetBytes)} | {(run is null ? "–" : run.WallSeconds.ToString("F0", c))} | {(run is null ? "–" : run.TokensPerSecond.ToString("N0", c))} | {r.GeneralPerplexity:F2} |");
+                md.AppendLine(c, $"| {r.Method} | {r.Score * 100:F1} | {Secondary(r.Details)} | {(run is null ? "–" : run.Steps.ToString(c))} | {(run is null ? "–" : run.TrainableParameters.ToString("N0", c))} | {Mb(run?.FrozenWeightBytes)} | {Mb(run?.PeakWorkingSetBytes)} | {(run is null ? "–" : run.WallSeconds.ToString("F0", c))} | {(run is null ? "–" : run.TokensPerSecond.ToString("N0", c))} | {r.GeneralPerplexity:F2} |");
             }
             md.AppendLine();
         }
+        foreach (var r in rows.Where(r => r.Run?.MergeMaxLogitShift is not null))
+            md.AppendLine(c, $"QLoRA merged into its dequantized base ({r.Task}): logits move by at most {r.Run!.MergeMaxLogitShift:G3} (mean {r.Run.MergeMeanLogitShift:G3}) from the 4-bit model with the adapter beside it.").AppendLine();
         md.AppendLine("## Expectations").AppendLine();
         foreach (var line in Checks(rows)) md.AppendLine(c, $"- {line}");
         return md.ToString();
