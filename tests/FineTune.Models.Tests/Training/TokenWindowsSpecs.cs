@@ -64,4 +64,15 @@ public sealed class TokenWindowsSpecs
         Assert.Equal(0.55, schedule.At(54), 12); // halfway: 0.1 + 0.9·(1 + cos π/2)/2
         Assert.Equal(0.1, schedule.At(104), 12);
     }
+
+    [Fact]
+    public void Linear_decay_falls_in_a_straight_line_from_the_peak_to_its_floor()
+    {
+        var schedule = new LearningRateSchedule(Peak: 1.0, WarmupSteps: 4, TotalSteps: 104, MinRatio: 0.0, Decay: LearningRateDecay.Linear);
+
+        Assert.Equal(1.0, schedule.At(4), 12);
+        Assert.Equal(0.75, schedule.At(29), 12); // a quarter of the way: 1 − 25/100
+        Assert.Equal(0.5, schedule.At(54), 12);
+        Assert.Equal(0.0, schedule.At(104), 12);
+    }
 }
