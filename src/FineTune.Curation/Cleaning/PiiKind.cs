@@ -1,0 +1,11 @@
+namespace FineTune.Curation.Cleaning;
+
+/// <summary>The kinds of personal data curation redacts; each becomes a placeholder such as <c>[EMAIL]</c>.</summary>
+public enum PiiKind
+{
+    Email,
+    CreditCard,
+    Iban,
+    IpAddress,
+    Phone,
+}
