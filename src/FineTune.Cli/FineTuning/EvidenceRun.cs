@@ -1,3 +1,4 @@
+using FineTune.Datasets;
 using System.Diagnostics;
 using System.Text.Json;
 using FineTune.Cli.Pretraining;

@@ -1,3 +1,4 @@
+using FineTune.Datasets;
 using FineTune.Models.FineTuning;
 using FineTune.Models.FineTuning.Data;
 using FineTune.Models.Generation;

@@ -1,3 +1,4 @@
+using FineTune.Datasets;
 using FineTune.Engine.Layers;
 using FineTune.Models.FineTuning.Data;
 using FineTune.Testing;
@@ -53,16 +54,18 @@ public sealed class ModelTextSpecs
     }
 
     [Theory]
-    [InlineData("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}", "data.jsonl:3: not valid JSON")]
+    [InlineData("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}", "data.jsonl:3: truncated JSON (the line ends inside a value)")]
     [InlineData("{\"messages\": [{\"role\": \"robot\", \"content\": \"hi\"}]}", "data.jsonl:3, field 'messages[0].role': unknown role 'robot'")]
     [InlineData("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}", "data.jsonl:3, field 'messages': the last message must be the assistant's reply")]
-    [InlineData("{\"messages\": [{\"role\": \"user\"}]}", "data.jsonl:3, field 'messages[0]': each message needs a string 'role' and a string 'content'")]
+    [InlineData("{\"messages\": [{\"role\": \"user\"}]}", "data.jsonl:3, field 'messages[0].content': missing, or not a string")]
+    [InlineData("{\"messages\": [{\"content\": \"hi\"}]}", "data.jsonl:3, field 'messages[0].role': missing role")]
+    [InlineData("{\"messages\": [{\"role\": \"user\", \"content\": \" \"}]}", "data.jsonl:3, field 'messages[0].content': empty content")]
     [InlineData("{\"text\": 5, \"label\": \"x\"}", "data.jsonl:3, field 'text': missing, or not a string")]
     [InlineData("[1, 2]", "data.jsonl:3: expected a JSON object")]
     [InlineData("{\"question\": \"?\"}", "data.jsonl:3: expected 'messages'")]
     public void A_bad_line_is_named_by_file_line_and_field(string line, string expected)
     {
-        var error = Assert.Throws<InvalidDataException>(() => TaskRecord.Parse(line, "data.jsonl", 3));
+        var error = Assert.Throws<RecordException>(() => TaskRecord.Parse(line, "data.jsonl", 3));
         Assert.StartsWith(expected, error.Message);
     }
 

@@ -1,3 +1,4 @@
+using FineTune.Datasets;
 namespace FineTune.Models.FineTuning.Data;
 
 /// <summary>Turns records into training examples for a run's task, with errors that name the record's line.</summary>

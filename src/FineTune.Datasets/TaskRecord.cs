@@ -1,7 +1,7 @@
 using System.Text.Json;
 using FineTune.Tokenizers.Chat;
 
-namespace FineTune.Models.FineTuning.Data;
+namespace FineTune.Datasets;
 
 /// <summary>
 /// One line of a JSONL training file, in the shapes OpenAI's fine-tuning and Hugging Face's
@@ -10,57 +10,58 @@ namespace FineTune.Models.FineTuning.Data;
 /// </summary>
 public abstract record TaskRecord(int Line)
 {
-    /// <summary>Reads every line; an error names the file, the line and the field.</summary>
+    /// <summary>Reads every record of a JSONL file, stopping at the first bad line (training wants all or nothing).</summary>
     public static List<TaskRecord> ReadFile(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"The data file '{path}' does not exist.", path);
-        var records = new List<TaskRecord>();
-        var line = 0;
-        foreach (var text in File.ReadLines(path))
-        {
-            line++;
-            if (string.IsNullOrWhiteSpace(text)) continue;
-            records.Add(Parse(text, path, line));
-        }
-        return records;
+        using var stream = File.OpenRead(path);
+        return [.. JsonlReader.Read(stream, path).Select(result => result.Record ?? throw new InvalidDataException(result.Error!.Message, result.Error))];
     }
 
+    /// <summary>One line's record; throws <see cref="RecordException"/> naming the line, the field and the reason.</summary>
     public static TaskRecord Parse(string json, string file, int line)
     {
-        string Where(string? field = null) => field is null ? $"{file}:{line}" : $"{file}:{line}, field '{field}'";
+        RecordException Bad(string? field, string reason) => new(file, line, field, reason);
         JsonElement root;
         try { root = JsonDocument.Parse(json).RootElement; }
-        catch (JsonException e) { throw new InvalidDataException($"{Where()}: not valid JSON ({e.Message})."); }
-        if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{Where()}: expected a JSON object.");
+        catch (JsonException e)
+        {
+            throw Bad(null, e.Message.Contains("end of data", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("Expected depth to be zero", StringComparison.Ordinal)
+                ? "truncated JSON (the line ends inside a value)"
+                : $"not valid JSON ({e.Message})");
+        }
+        if (root.ValueKind != JsonValueKind.Object) throw Bad(null, "expected a JSON object");
 
         string Text(string field) => root.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()! : throw new InvalidDataException($"{Where(field)}: missing, or not a string.");
+            ? value.GetString()! : throw Bad(field, "missing, or not a string");
 
         if (root.TryGetProperty("messages", out var messages))
         {
             if (messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
-                throw new InvalidDataException($"{Where("messages")}: expected a non-empty array of messages.");
+                throw Bad("messages", "expected a non-empty array of messages");
             var list = new List<ChatMessage>();
             var index = 0;
             foreach (var message in messages.EnumerateArray())
             {
                 var field = $"messages[{index++}]";
-                if (message.ValueKind != JsonValueKind.Object
-                    || !message.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String
-                    || !message.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
-                    throw new InvalidDataException($"{Where(field)}: each message needs a string 'role' and a string 'content'.");
+                if (message.ValueKind != JsonValueKind.Object) throw Bad(field, "each message must be an object");
+                if (!message.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String)
+                    throw Bad(field + ".role", "missing role");
                 if (!ChatRoles.IsKnown(role.GetString()!))
-                    throw new InvalidDataException($"{Where(field + ".role")}: unknown role '{role.GetString()}' (system, user or assistant).");
+                    throw Bad(field + ".role", $"unknown role '{role.GetString()}' (system, user or assistant)");
+                if (!message.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
+                    throw Bad(field + ".content", "missing, or not a string");
+                if (string.IsNullOrWhiteSpace(content.GetString())) throw Bad(field + ".content", "empty content");
                 list.Add(new ChatMessage(role.GetString()!, content.GetString()!));
             }
             if (list[^1].Role != ChatRoles.Assistant)
-                throw new InvalidDataException($"{Where("messages")}: the last message must be the assistant's reply to learn from.");
+                throw Bad("messages", "the last message must be the assistant's reply to learn from");
             return new ChatRecord(line, list);
         }
         if (root.TryGetProperty("prompt", out _)) return new ChatRecord(line, [new(ChatRoles.User, Text("prompt")), new(ChatRoles.Assistant, Text("completion"))]);
         if (root.TryGetProperty("label", out _)) return new ClassRecord(line, Text("text"), Text("label"));
         if (root.TryGetProperty("text", out _)) return new TextRecord(line, Text("text"));
-        throw new InvalidDataException($"{Where()}: expected 'messages', 'prompt'/'completion', 'text'/'label' or 'text'.");
+        throw Bad(null, "expected 'messages', 'prompt'/'completion', 'text'/'label' or 'text'");
     }
 }
 
