@@ -1,6 +1,7 @@
 using FineTune.Engine.Optim;
 using FineTune.Models.Adapters;
 using FineTune.Models.Llama;
+using FineTune.Models.Tests.FineTuning;
 
 namespace FineTune.Models.Tests.Adapters;
 
@@ -12,13 +13,8 @@ public sealed class QloraSpecs
     /// </summary>
     private const double QuantizedLossRelativeTolerance = 0.03;
 
-    // in-widths that are multiples of NF4's 64-weight blocks
-    private static readonly LlamaConfig Config = new()
-    {
-        VocabSize = 64, HiddenSize = 64, IntermediateSize = 128, NumLayers = 2, NumHeads = 4, NumKeyValueHeads = 2, MaxPositionEmbeddings = 64,
-    };
-
-    private static readonly LlamaModel Base = LlamaModel.CreateRandom(Config, seed: 6, std: 0.1f);
+    private static readonly LlamaConfig Config = FineTuningData.Config;
+    private static readonly LlamaModel Base = FineTuningData.NewModel();
 
     private static AdapterParameters Fresh() => new(LoraAdapter.Create(new LoraAdapterConfig
     {
