@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using FineTune.Models.Formats;
 using FineTune.Models.Evaluation;
 
 namespace FineTune.Cli.FineTuning;
@@ -32,10 +32,5 @@ internal sealed record FineTuneSummary
     public double? MergeMeanLogitShift { get; init; }
     public IReadOnlyList<float> LossCurve { get; init; } = [];
 
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    public static JsonSerializerOptions Json => SnakeCaseJson.Options;
 }

@@ -18,8 +18,7 @@ public static class Ingestor
                 errors.Add(new RecordException(source, labelled.Line, "label", $"unknown label '{labelled.Label}' (allowed: {string.Join(", ", policy.Labels)})"));
             else records.Add(result.Record!);
         }
-        var lines = records.Count + errors.Count;
-        var accepted = lines > 0 && (double)errors.Count / lines <= policy.MaxErrorRate;
-        return new IngestionResult(records, errors, accepted);
+        var read = new IngestionResult(records, errors, Accepted: false);
+        return read with { Accepted = read.Lines > 0 && read.ErrorRate <= policy.MaxErrorRate };
     }
 }

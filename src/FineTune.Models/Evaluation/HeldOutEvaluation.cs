@@ -39,12 +39,10 @@ public static class HeldOutEvaluation
         IProgress<int>? progress = null)
     {
         var score = new TaskScoreAccumulator(TaskKind.Classification, head.Classes);
-        var examples = records.Select(r => text.ClassExample(r.Text, 0)).ToList();
-        var length = Math.Min(model.Config.MaxPositionEmbeddings, examples.Max(e => e.Length));
         var options = new FineTuneOptions { Task = FineTuneTask.SequenceClassification, Classes = head.Classes, Overlong = OverlongPolicy.Truncate };
-        var set = ExampleSet.Prepare("test", examples, options, model.Config);
-        var batches = new ExampleBatches(set, head.Batch, length, text.PadId);
-        var pass = new TrainingPass(model, head.Batch, length);
+        var set = ExampleSet.Prepare("test", [.. records.Select(r => text.ClassExample(r.Text, 0))], options, model.Config);
+        var batches = new ExampleBatches(set, head.Batch, set.LongestExample, text.PadId);
+        var pass = new TrainingPass(model, head.Batch, set.LongestExample);
         for (var b = 0; b < batches.BatchesPerEpoch; b++)
         {
             batches.Fill(seed: 0, epoch: 0, b, shuffle: false);

@@ -48,8 +48,11 @@ public static class FineTuneMethods
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
     };
 
-    public static FineTuneMethod Parse(string name) =>
-        Enum.GetValues<FineTuneMethod>().FirstOrDefault(m => m.Name() == name.Trim().ToLowerInvariant(), (FineTuneMethod)(-1)) is var m && Enum.IsDefined(m)
-            ? m
-            : throw new ArgumentException($"Unknown fine-tuning method '{name}'; use one of {string.Join(", ", Enum.GetValues<FineTuneMethod>().Select(x => x.Name()))}.", "method");
+    public static FineTuneMethod Parse(string name)
+    {
+        var methods = Enum.GetValues<FineTuneMethod>();
+        foreach (var method in methods)
+            if (method.Name() == name.Trim().ToLowerInvariant()) return method;
+        throw new ArgumentException($"Unknown fine-tuning method '{name}'; use one of {string.Join(", ", methods.Select(m => m.Name()))}.", "method");
+    }
 }

@@ -32,10 +32,13 @@ public sealed record FineTuneResult
     /// Writes what the run made: a PEFT adapter folder, or (full, Half Fine-Tuning) the whole model as a
     /// Hugging Face folder; plus <c>classifier.safetensors</c> for a classification head.
     /// </summary>
-    public void Save(LlamaModel trainedModel, string folder)
+    public void Save(LlamaModel trainedModel, string folder) => SaveWeights(Adapter, Head, trainedModel, folder);
+
+    /// <summary>The files a run's weights make, for the result and for every checkpoint alike.</summary>
+    internal static void SaveWeights(LoraAdapter? adapter, ClassificationHead? head, LlamaModel model, string folder)
     {
-        if (Adapter is not null) Adapter.Save(folder);
-        else LlamaCheckpoints.Save(trainedModel, folder);
-        Head?.Save(folder);
+        if (adapter is not null) adapter.Save(folder);
+        else LlamaCheckpoints.Save(model, folder);
+        head?.Save(folder);
     }
 }

@@ -198,10 +198,7 @@ public sealed class FineTuner(FineTuneOptions options)
             else
             {
                 Pass = new TrainingPass(model, o.BatchSize, sequenceLength);
-                if (o.Method == FineTuneMethod.HalfFineTuning) Pass.SetTrainable(HalfFineTuning.Round(model.Layout, o.Seed, 0));
-                // a classification run does not use the LM head; training it would only decay it
-                if (o.Task == FineTuneTask.SequenceClassification && model.Layout.LmHead != model.Layout.Embedding)
-                    Pass.SetTrainable(t => Pass.IsTrainable(t) && t != model.Layout.LmHead);
+                SelectTrainable(round: 0);
                 _groups.Add(new TrainableGroup(MainGroup, model.Parameters, Pass.Gradients, Pass.TrainableSlices(), o));
             }
             if (o.Task == FineTuneTask.SequenceClassification)
@@ -227,18 +224,25 @@ public sealed class FineTuner(FineTuneOptions options)
             Pass.ZeroGradients();
             if (Head is not null) Array.Clear(Head.Gradients);
             if (_o.Method != FineTuneMethod.HalfFineTuning) return;
-            var round = step / _o.HalfFineTuningRoundSteps;
+            EnterRound(step / _o.HalfFineTuningRoundSteps);
+        }
+
+        /// <summary>Half Fine-Tuning's next round: its half trains, with a fresh optimizer (the old moments belong to weights now frozen).</summary>
+        private void EnterRound(int round)
+        {
             if (round == Round) return;
-            SelectRound(round);
+            SelectTrainable(round);
             Main.Retarget(Pass.TrainableSlices(), _o);
         }
 
-        private void SelectRound(int round)
+        /// <summary>What trains of the model's own weights: all, or Half Fine-Tuning's half for the round.</summary>
+        private void SelectTrainable(int round)
         {
             Round = round;
-            var half = HalfFineTuning.Round(_model.Layout, _o.Seed, round);
-            var classify = _o.Task == FineTuneTask.SequenceClassification && _model.Layout.LmHead != _model.Layout.Embedding;
-            Pass.SetTrainable(t => half(t) && !(classify && t == _model.Layout.LmHead));
+            var half = _o.Method == FineTuneMethod.HalfFineTuning ? HalfFineTuning.Round(_model.Layout, _o.Seed, round) : null;
+            // a classification run does not use an untied LM head; training it would only decay it
+            var unusedHead = _o.Task == FineTuneTask.SequenceClassification && _model.Layout.LmHead != _model.Layout.Embedding ? _model.Layout.LmHead : null;
+            Pass.SetTrainable(t => (half is null || half(t)) && t != unusedHead);
         }
 
         /// <summary>Forward and backward of the batch just filled; returns its loss.</summary>
@@ -313,9 +317,7 @@ public sealed class FineTuner(FineTuneOptions options)
         public void SaveCheckpoint(string runFolder, FineTuneState state, float[][]? best) =>
             TrainingCheckpoint.Write(runFolder, folder =>
             {
-                if (Adapter is not null) Adapter.ToAdapter(_model.Config).Save(folder);
-                else LlamaCheckpoints.Save(_model, folder);
-                Head?.Save(folder);
+                FineTuneResult.SaveWeights(Adapter?.ToAdapter(_model.Config), Head, _model, folder);
                 if (best is not null)
                     SafetensorsWriter.Write(Path.Combine(folder, BestFileName),
                         _groups.Select((g, i) => (g.Name + "values", new[] { best[i].Length }, (ReadOnlyMemory<float>)best[i])));
@@ -338,11 +340,7 @@ public sealed class FineTuner(FineTuneOptions options)
             if (Head is not null) ClassificationHead.Load(checkpoint, Head.Hidden, Head.Batch).Values.CopyTo(Head.Values, 0);
 
             var nextRound = _o.Method == FineTuneMethod.HalfFineTuning ? (int)(state.Step / _o.HalfFineTuningRoundSteps) : 0;
-            if (_o.Method == FineTuneMethod.HalfFineTuning && nextRound != Round)
-            {
-                SelectRound(nextRound);
-                Main.Retarget(Pass.TrainableSlices(), _o);
-            }
+            EnterRound(nextRound);
             foreach (var g in _groups)
                 // at a round boundary the saved moments belong to the previous round's half: the new round starts afresh
                 if (g != Main || state.OptimizerRound == nextRound)

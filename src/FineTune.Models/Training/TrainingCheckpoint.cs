@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using FineTune.Engine.Optim;
 using FineTune.Models.Formats;
 using FineTune.Models.Llama;
@@ -31,12 +30,7 @@ public static class TrainingCheckpoint
     public const string StateFileName = "trainer_state.json";
     public const string OptimizerFileName = "optimizer.safetensors";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    private static JsonSerializerOptions Json => SnakeCaseJson.Options;
 
     public static void Save(string runFolder, LlamaModel model, AdamW optimizer, TrainerState state) =>
         Write(runFolder, staging =>

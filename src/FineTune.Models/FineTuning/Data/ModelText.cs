@@ -49,18 +49,19 @@ public sealed class ModelText
     /// </summary>
     public TrainingExample ChatExample(IReadOnlyList<ChatMessage> messages)
     {
-        var chat = Chat ?? throw new InvalidOperationException("This model has no chat template; chat data needs one.");
-        var tokens = ChatTokenizer.Tokenize(chat.Render(messages, addGenerationPrompt: false),
-            text => Tokenizer.Encode(text, SpecialTokenPolicy.AsText), special => Tokenizer.TokenToId(special) ?? -1);
+        var tokens = Tokenize(messages, addGenerationPrompt: false);
         return new TrainingExample(tokens.InputIds, tokens.Labels);
     }
 
     /// <summary>The prompt a chat model answers: every message but the last assistant turn, and the header that opens a reply.</summary>
-    public int[] ChatPrompt(IReadOnlyList<ChatMessage> messages)
+    public int[] ChatPrompt(IReadOnlyList<ChatMessage> messages) => Tokenize(messages, addGenerationPrompt: true).InputIds;
+
+    /// <summary>Renders with the model's template; message text is encoded as text, so it cannot smuggle in control tokens.</summary>
+    private TokenizedChat Tokenize(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt)
     {
         var chat = Chat ?? throw new InvalidOperationException("This model has no chat template; chat data needs one.");
-        var rendered = chat.Render(messages, addGenerationPrompt: true);
-        return ChatTokenizer.Tokenize(rendered, text => Tokenizer.Encode(text, SpecialTokenPolicy.AsText), special => Tokenizer.TokenToId(special) ?? -1).InputIds;
+        return ChatTokenizer.Tokenize(chat.Render(messages, addGenerationPrompt),
+            text => Tokenizer.Encode(text, SpecialTokenPolicy.AsText), special => Tokenizer.TokenToId(special) ?? -1);
     }
 
     /// <summary>Raw text for continued pre-training: the text, then end of text.</summary>
