@@ -1,13 +1,17 @@
 using FineTune.AppHost.Hosting;
 
 // The local suite, declared top to bottom as in Aspire: infrastructure, then services, then the gateway.
+// Declaration order is start order, and each service starts only once what it references is ready.
 var builder = DistributedApplication.CreateBuilder(args);
 
 var messaging = builder.AddRabbitMQ("messaging");
-var cache = builder.AddRedis("cache");
-var blobs = builder.AddAzurite("blobs");
+builder.AddRedis("cache"); // inference's result cache and the gateway's rate limits will reference it
+var artifacts = builder.AddAzurite("artifacts");
 
-// Services join here as they are built (issues #6–#12), each wired the Aspire way:
-//   builder.AddProject("curation", "src/FineTune.Curation").WithReference(messaging).WithReference(blobs).WaitFor(messaging);
+builder.AddProject("curation", "src/FineTune.Curation")
+    .WithReference(messaging)
+    .WithReference(artifacts);
+
+// Services join here as they are built (issues #7–#12).
 
 await builder.Build().RunAsync();

@@ -49,11 +49,13 @@ public sealed class DistributedApplication(IReadOnlyList<IResource> resources, T
         {
             var resource = Resources[i];
             var colour = Colours[i % Colours.Length];
-            if (resource is ServerResource server)
-                server.Server.OutputReceived += (_, line) => Write(resource.Name, colour, line);
+            LocalServer process = resource switch { ServerResource s => s.Server, ProjectResource p => p.Process, _ => throw new NotSupportedException(resource.GetType().Name) };
+            process.OutputReceived += (_, line) => Write(resource.Name, colour, line);
             Write(resource.Name, colour, "starting");
             await resource.StartAsync(cancellationToken);
-            Write(resource.Name, colour, $"ready: ConnectionStrings__{resource.Name}={Redact(resource.ConnectionString)}");
+            Write(resource.Name, colour, resource is ProjectResource
+                ? $"ready: services__{resource.Name}__http__0={resource.ConnectionString}"
+                : $"ready: ConnectionStrings__{resource.Name}={Redact(resource.ConnectionString)}");
         }
     }
 
@@ -101,6 +103,16 @@ public sealed class DistributedApplicationBuilder(string[] args)
     public ServerResource AddRedis(string name) => Add(new ServerResource(name, new RedisServer(DataRoot)));
 
     public ServerResource AddAzurite(string name) => Add(new ServerResource(name, new AzuriteServer(DataRoot)));
+
+    /// <summary>A service of the suite, run from its build output next to the AppHost's (same configuration and framework).</summary>
+    /// <param name="projectFolder">The project's folder relative to the repository root, e.g. <c>src/FineTune.Curation</c>.</param>
+    public ProjectResource AddProject(string name, string projectFolder)
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory); // …/bin/<configuration>/<framework>/
+        var root = ToolLocator.RepositoryRoot ?? throw new DirectoryNotFoundException($"No FineTune.sln above {AppContext.BaseDirectory}.");
+        var assembly = Path.Combine(root, projectFolder, "bin", output.Parent!.Name, output.Name, Path.GetFileName(projectFolder) + ".dll");
+        return Add(new ProjectResource(name, new ServiceProcess(name, assembly, DataRoot)));
+    }
 
     public DistributedApplication Build(TextWriter? output = null) => new(_resources, output ?? Console.Out);
 

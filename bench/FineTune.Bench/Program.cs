@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<string[], int>
     ["forward"] = ("forward tokens/s vs PyTorch", a => ModelBench.Run("forward", a)),
     ["decode"] = ("greedy decode tokens/s at batch 1 with a KV cache vs PyTorch", a => ModelBench.Run("decode", a)),
     ["tokenizer"] = ("encode MB/s on English text vs tiktoken", TokenizerBench.Run),
+    ["curation"] = ("a raw 100,000-record chat file curated end to end vs a System.Text.Json parse", CurationBench.Run),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))

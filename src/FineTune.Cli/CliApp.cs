@@ -13,6 +13,7 @@ public static class CliApp
         root.Options.Add(CliOptions.Store);
         root.Subcommands.Add(RunCommand.Create(console));
         root.Subcommands.Add(ArtifactsCommand.Create(console));
+        root.Subcommands.Add(CurateCommand.Create(console));
         root.Subcommands.Add(PretrainCommand.Create(console));
         root.Subcommands.Add(PerplexityCommand.Create(console));
         root.Subcommands.Add(TrainCommand.Create(console));

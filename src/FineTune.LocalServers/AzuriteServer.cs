@@ -15,7 +15,7 @@ public sealed class AzuriteServer(string? dataRoot = null) : LocalServer("azurit
 
     public string BlobEndpoint => $"http://127.0.0.1:{Port}/{AccountName}";
 
-    /// <summary>An Azure Storage connection string, as Aspire passes in <c>ConnectionStrings__blobs</c>.</summary>
+    /// <summary>An Azure Storage connection string, as Aspire passes in <c>ConnectionStrings__artifacts</c>.</summary>
     public override string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
 

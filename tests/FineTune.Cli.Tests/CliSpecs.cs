@@ -18,18 +18,22 @@ public sealed class CliSpecs : IDisposable
     private static string BaseModelPath() => RepositoryFiles.PathOf("models", "finetune-base");
 
     [Fact]
-    public async Task Run_stores_the_dataset_with_its_hash_and_says_which_stages_are_not_built()
+    public async Task Run_curates_the_dataset_into_a_version_and_says_which_stages_are_not_built()
     {
         var exit = await Run("run", "--dataset", SamplePath(), "--base-model", BaseModelPath());
 
         Assert.Equal(0, exit);
-        var stored = await new FileSystemArtifactStore(Store).ListAsync("uploads/").SingleAsync();
+        var store = new FileSystemArtifactStore(Store);
+        var upload = await store.ListAsync("files/").SingleAsync(f => f.Key.EndsWith("/content", StringComparison.Ordinal));
         var expected = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(SamplePath())));
-        Assert.Equal(expected, stored.Sha256);
-        Assert.EndsWith("/support-chat.jsonl", stored.Key);
+        Assert.Equal(expected, upload.Sha256);
+        Assert.NotNull(await store.GetInfoAsync("datasets/support-chat/versions/000001.json"));
         var text = _output.ToString();
         Assert.Contains($"sha256:{expected[..16]}", text);
-        Assert.Contains("not built yet (issue #6)", text);
+        Assert.Contains("support-chat v1", text);
+        Assert.Contains("leakage check: passed", text);
+        Assert.DoesNotContain("not built yet (issue #6)", text);
+        Assert.Contains("not built yet (issue #7)", text);
         Assert.Contains("not built yet (issue #12)", text);
         Assert.Contains("base model finetune-base (5,401,856 parameters, chatml chat) before fine-tuning:", text);
         Assert.Contains("user:  Quick question: How do I reset my password?", text);

@@ -7,7 +7,7 @@ namespace FineTune.Curation.Tests;
 
 public sealed partial class AbbreviationExpanderSpecs
 {
-    private static readonly AbbreviationExpander Medical = AbbreviationExpander.Medical();
+    private static readonly AbbreviationExpander Medical = AbbreviationDictionaries.Build(["medical"], new Dictionary<string, string>())!;
 
     [Theory]
     [InlineData("pt w/ hx of DM denies HA.", "patient with history of diabetes mellitus denies headache.", 5)]

@@ -7,7 +7,7 @@ internal static class PipelineStages
 {
     public static IReadOnlyList<PipelineStage> All { get; } =
     [
-        new("1 curation", 6, false),
+        new("1 curation", 6, true),
         new("2 training", 7, false),
         new("3 evaluation & safety", 8, false),
         new("4 registry", 9, false),

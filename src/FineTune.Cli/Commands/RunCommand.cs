@@ -1,6 +1,8 @@
 using System.CommandLine;
+using FineTune.Cli.Curation;
 using FineTune.Cli.Pretraining;
 using FineTune.Cli.Terminal;
+using FineTune.Curation.Pipeline;
 using Spectre.Console;
 
 namespace FineTune.Cli.Commands;
@@ -37,19 +39,19 @@ internal static class RunCommand
         {
             return CommandErrors.Fail(console, $"dataset file '{dataset.FullName}' does not exist (--dataset).");
         }
-        var store = CliOptions.OpenStore(parse);
-        console.MarkupLineInterpolated($"[bold]FineTune[/] pipeline on [cyan]{dataset.Name}[/] ({dataset.Length:N0} bytes), artifacts in {store.Description}");
+        console.MarkupLineInterpolated($"[bold]FineTune[/] pipeline on [cyan]{dataset.Name}[/] ({dataset.Length:N0} bytes)");
 
-        var key = $"uploads/{DateTime.UtcNow:yyyyMMdd-HHmmss}/{dataset.Name}";
-        var stored = await Transfer.UploadAsync(console, store, key, dataset, cancellationToken);
-        console.MarkupLineInterpolated($"[green]stored[/] {key} sha256:{stored.Sha256[..16]}…");
+        console.Write(new Rule("1 curation").LeftJustified());
+        var version = await CurationJob.RunAsync(console, dataset, CurationJob.NameFor(dataset), new CurationOptions(),
+            parse.GetValue(CliOptions.Store) ?? Environment.GetEnvironmentVariable("FINETUNE_STORE"), cancellationToken);
+        if (version is null) return 1;
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("stage", "status");
         foreach (var stage in PipelineStages.All)
             table.AddRow(stage.Name, stage.IsBuilt ? "[green]ran[/]" : $"[grey]not built yet (issue #{stage.Issue})[/]");
         console.Write(table);
         ShowBaseModel(console, parse.GetValue(BaseModel)!, dataset.FullName);
-        console.MarkupLine("Upload and the base model's answer before fine-tuning are what exist of the pipeline today; each stage above joins this command as it is built.");
+        console.MarkupLine("Curation and the base model's answer before fine-tuning are what exist of the pipeline today; each stage above joins this command as it is built.");
         return 0;
     }
 

@@ -52,11 +52,11 @@ public sealed class AbbreviationExpander
         return result;
     }
 
-    /// <summary>The medical dictionary shipped with the service (Dictionaries/medical.tsv).</summary>
-    public static AbbreviationExpander Medical() => FromTsv(Path.Combine(AppContext.BaseDirectory, "Dictionaries", "medical.tsv"));
+    /// <summary>Reads abbreviation⇥expansion lines ('#' starts a comment) into one expander.</summary>
+    public static AbbreviationExpander FromTsv(string path) => new(ReadTsv(path));
 
     /// <summary>Reads abbreviation⇥expansion lines ('#' starts a comment); an error names the file and line.</summary>
-    public static AbbreviationExpander FromTsv(string path)
+    public static Dictionary<string, string> ReadTsv(string path)
     {
         var entries = new Dictionary<string, string>(StringComparer.Ordinal);
         var line = 0;
@@ -70,6 +70,6 @@ public sealed class AbbreviationExpander
             if (!entries.TryAdd(parts[0], parts[1]))
                 throw new InvalidDataException($"{path}:{line}: '{parts[0]}' is already defined.");
         }
-        return new AbbreviationExpander(entries);
+        return entries;
     }
 }

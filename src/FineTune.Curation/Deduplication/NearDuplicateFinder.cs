@@ -8,13 +8,17 @@ namespace FineTune.Curation.Deduplication;
 /// exact Jaccard similarity, so LSH only decides which pairs are compared, never which are kept.
 /// With 16 bands of 8 rows, a pair at Jaccard 0.8 becomes a candidate with probability
 /// 1 − (1 − 0.8⁸)¹⁶ ≈ 0.94, and at 0.5 with probability 0.06.
+/// Exact duplicates (see <see cref="ExactDuplicates"/>) are joined up front and stand in buckets as one text, so a
+/// thousand copies of one text cost one signature and no pairwise comparisons. Only the band keys are kept per
+/// text; shingle sets are rebuilt for the candidates being confirmed.
 /// </summary>
 public sealed class NearDuplicateFinder
 {
     public const int ShingleLength = 5;
-    private readonly ulong[] _seeds;
+    private const int TextsPerTask = 512;
+    private const int CachedShingleSets = 4096;
+    private readonly MinHasher _minHasher;
     private readonly int _bands;
-    private readonly int _rows;
 
     public NearDuplicateFinder(double threshold = 0.8, int permutations = 128, int bands = 16, ulong seed = 1)
     {
@@ -23,10 +27,7 @@ public sealed class NearDuplicateFinder
             throw new ArgumentException($"{permutations} permutations do not split into {bands} equal bands.", nameof(bands));
         Threshold = threshold;
         _bands = bands;
-        _rows = permutations / bands;
-        _seeds = new ulong[permutations];
-        var state = seed;
-        for (var i = 0; i < permutations; i++) _seeds[i] = Mix(state += 0x9E3779B97F4A7C15);
+        _minHasher = new MinHasher(permutations, seed);
     }
 
     public double Threshold { get; }
@@ -34,82 +35,80 @@ public sealed class NearDuplicateFinder
     /// <summary>Groups of two or more indices whose texts are near-duplicates (transitively), each sorted, in order of their first index.</summary>
     public IReadOnlyList<IReadOnlyList<int>> Clusters(IReadOnlyList<string> texts)
     {
-        var shingles = texts.Select(Shingles).ToArray();
-        var parent = Enumerable.Range(0, texts.Count).ToArray();
-        int Find(int i) { while (parent[i] != i) i = parent[i] = parent[parent[i]]; return i; }
+        var sets = new DisjointSets(texts.Count);
+        var representatives = JoinExactCopies(texts, sets);
+        var bandKeys = BandKeys(texts, representatives);
 
-        var compared = new HashSet<(int, int)>();
+        var cache = new ShingleSetCache(texts, CachedShingleSets);
+        var rejected = new HashSet<(int, int)>(); // a dissimilar pair may share several bands; compare it once
+        var keys = new ulong[representatives.Length];
+        var members = new int[representatives.Length];
         for (var band = 0; band < _bands; band++)
         {
-            var buckets = new Dictionary<ulong, List<int>>();
-            for (var i = 0; i < texts.Count; i++)
+            for (var k = 0; k < representatives.Length; k++) (keys[k], members[k]) = (bandKeys[k * _bands + band], representatives[k]);
+            Array.Sort(keys, members); // a bucket is a run of equal keys
+            for (var start = 0; start < keys.Length;)
             {
-                if (shingles[i].Count == 0) continue;
-                var key = BandKey(shingles[i], band);
-                if (!buckets.TryGetValue(key, out var bucket)) buckets[key] = bucket = [];
-                bucket.Add(i);
+                var end = start + 1;
+                while (end < keys.Length && keys[end] == keys[start]) end++;
+                ConfirmBucket(members.AsSpan(start, end - start), sets, cache, rejected);
+                start = end;
             }
-            foreach (var bucket in buckets.Values.Where(b => b.Count > 1))
-                for (var a = 0; a < bucket.Count; a++)
-                    for (var b = a + 1; b < bucket.Count; b++)
-                    {
-                        var (i, j) = (bucket[a], bucket[b]);
-                        if (Find(i) == Find(j) || !compared.Add((i, j))) continue;
-                        if (Jaccard(shingles[i], shingles[j]) >= Threshold) parent[Find(j)] = Find(i);
-                    }
         }
-        return Enumerable.Range(0, texts.Count).GroupBy(Find).Where(g => g.Count() > 1)
-            .Select(g => (IReadOnlyList<int>)[.. g.Order()]).OrderBy(g => g[0]).ToList();
+        return sets.Groups();
     }
 
     /// <summary>Exact Jaccard similarity of two texts' shingle sets.</summary>
-    public static double Jaccard(string a, string b) => Jaccard(Shingles(a), Shingles(b));
-
-    private static double Jaccard(HashSet<ulong> a, HashSet<ulong> b)
+    public static double Jaccard(string a, string b)
     {
-        if (a.Count == 0 && b.Count == 0) return 1;
-        var common = a.Count < b.Count ? a.Count(b.Contains) : b.Count(a.Contains);
-        return (double)common / (a.Count + b.Count - common);
+        var hasher = new ShingleHasher();
+        return ShingleHasher.Jaccard(hasher.Set(a), hasher.Set(b));
     }
 
-    // one band's rows of the MinHash signature, folded into one key
-    private ulong BandKey(HashSet<ulong> shingles, int band)
+    // Unions each group of exact copies and returns the texts that stand for them (one per group, and every other
+    // text), leaving out blank ones: a text with no shingles is nobody's near-duplicate, not even another blank one's.
+    private static int[] JoinExactCopies(IReadOnlyList<string> texts, DisjointSets sets)
     {
-        ulong key = (ulong)band;
-        for (var r = band * _rows; r < (band + 1) * _rows; r++)
+        var isLaterCopy = new bool[texts.Count];
+        foreach (var group in ExactDuplicates.Groups(texts).Where(g => !string.IsNullOrWhiteSpace(texts[g[0]])))
+            for (var k = 1; k < group.Count; k++)
+            {
+                sets.Union(group[0], group[k]);
+                isLaterCopy[group[k]] = true;
+            }
+        return [.. Enumerable.Range(0, texts.Count).Where(i => !isLaterCopy[i] && !string.IsNullOrWhiteSpace(texts[i]))];
+    }
+
+    // Each representative's band keys, at [k * bands, (k + 1) * bands): the signature itself lives only while its text is hashed.
+    private ulong[] BandKeys(IReadOnlyList<string> texts, int[] representatives)
+    {
+        var keys = new ulong[representatives.Length * _bands];
+        ParallelRanges.For(representatives.Length, TextsPerTask, (from, to) =>
         {
-            var seed = _seeds[r];
-            var min = ulong.MaxValue;
-            foreach (var s in shingles) min = Math.Min(min, Mix(s ^ seed));
-            key = Mix(key ^ min);
+            var hasher = new ShingleHasher();
+            var signature = new ulong[_minHasher.Permutations];
+            for (var k = from; k < to; k++)
+            {
+                _minHasher.Signature(hasher.Hashes(texts[representatives[k]]), signature);
+                MinHasher.BandKeys(signature, keys.AsSpan(k * _bands, _bands));
+            }
+        });
+        return keys;
+    }
+
+    private void ConfirmBucket(ReadOnlySpan<int> bucket, DisjointSets sets, ShingleSetCache cache, HashSet<(int, int)> rejected)
+    {
+        for (var a = 0; a < bucket.Length; a++)
+        {
+            ulong[]? first = null;
+            for (var b = a + 1; b < bucket.Length; b++)
+            {
+                var pair = (Math.Min(bucket[a], bucket[b]), Math.Max(bucket[a], bucket[b]));
+                if (sets.Same(bucket[a], bucket[b]) || rejected.Contains(pair)) continue;
+                first ??= cache.Get(bucket[a]);
+                if (ShingleHasher.Jaccard(first, cache.Get(bucket[b])) >= Threshold) sets.Union(bucket[a], bucket[b]);
+                else rejected.Add(pair);
+            }
         }
-        return key;
-    }
-
-    /// <summary>The hashed character 5-grams of the text, lower-cased with whitespace collapsed (a shorter text is one shingle).</summary>
-    internal static HashSet<ulong> Shingles(string text)
-    {
-        var normalized = string.Join(' ', text.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        var set = new HashSet<ulong>();
-        if (normalized.Length == 0) return set;
-        if (normalized.Length <= ShingleLength) { set.Add(Hash(normalized)); return set; }
-        for (var i = 0; i + ShingleLength <= normalized.Length; i++) set.Add(Hash(normalized.AsSpan(i, ShingleLength)));
-        return set;
-    }
-
-    // FNV-1a over the UTF-16 code units, then mixed: stable across processes (string.GetHashCode is not)
-    private static ulong Hash(ReadOnlySpan<char> text)
-    {
-        var h = 14695981039346656037UL;
-        foreach (var c in text) h = (h ^ c) * 1099511628211UL;
-        return Mix(h);
-    }
-
-    // SplitMix64's finalizer: spreads every input bit over the output
-    private static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

@@ -12,6 +12,9 @@ public sealed record IngestionPolicy
     public IReadOnlyList<string> Labels { get; init; } = [];
     public int MaxRecordBytes { get; init; } = Datasets.JsonlReader.DefaultMaxRecordBytes;
 
+    /// <summary>True when there was at least one line and the share of bad ones is within <see cref="MaxErrorRate"/>.</summary>
+    public bool Accepts(long lines, long errors) => lines > 0 && (double)errors / lines <= MaxErrorRate;
+
     public void Validate()
     {
         if (!(MaxErrorRate is >= 0 and <= 1)) throw new ArgumentException($"Setting 'max_error_rate' must be in [0, 1], got {MaxErrorRate}.", "max_error_rate");

@@ -13,9 +13,18 @@ public static class GroupAwareSplitter
     public static DatasetSplit[] Split(IReadOnlyList<int> groups, IReadOnlyList<string>? labels, SplitFractions fractions, int seed)
     {
         fractions.Validate();
+        return [.. Deal(groups, labels, [fractions.Train, fractions.Validation, fractions.Test], seed).Select(bin => (DatasetSplit)bin)];
+    }
+
+    /// <summary>
+    /// Per example, the bin (0 … shares.Count − 1) its group was dealt to: within each stratum the
+    /// groups are shuffled from the seed, and each goes to the bin furthest below its share.
+    /// </summary>
+    internal static int[] Deal(IReadOnlyList<int> groups, IReadOnlyList<string>? labels, IReadOnlyList<double> shares, int seed)
+    {
         if (labels is not null && labels.Count != groups.Count)
             throw new ArgumentException($"{labels.Count} labels for {groups.Count} examples.", nameof(labels));
-        var assignment = new DatasetSplit[groups.Count];
+        var assignment = new int[groups.Count];
         // a group's stratum is the label of its first example, so a group is never split across strata
         var strata = Enumerable.Range(0, groups.Count).GroupBy(i => groups[i])
             .Select(g => (Group: g.ToList(), Label: labels?[g.First()] ?? ""))
@@ -27,14 +36,13 @@ public static class GroupAwareSplitter
             var members = stratum.Select(s => s.Group).ToArray();
             random.Shuffle(members);
             var total = members.Sum(m => m.Count);
-            double[] targets = [fractions.Train * total, fractions.Validation * total, fractions.Test * total];
-            var filled = new double[3];
+            var targets = shares.Select(s => s * total).ToArray();
+            var filled = new double[shares.Count];
             foreach (var group in members)
             {
-                // the split furthest below its share takes the group
-                var split = Enumerable.Range(0, 3).OrderByDescending(s => targets[s] == 0 ? double.MinValue : (targets[s] - filled[s]) / targets[s]).First();
-                filled[split] += group.Count;
-                foreach (var i in group) assignment[i] = (DatasetSplit)split;
+                var bin = Enumerable.Range(0, shares.Count).OrderByDescending(b => targets[b] == 0 ? double.MinValue : (targets[b] - filled[b]) / targets[b]).First();
+                filled[bin] += group.Count;
+                foreach (var i in group) assignment[i] = bin;
             }
         }
         return assignment;

@@ -1,0 +1,131 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using FineTune.Curation.Pipeline;
+using FineTune.Storage.Artifacts;
+
+namespace FineTune.Curation.Versions;
+
+/// <summary>
+/// Dataset versions in the artifact store:
+/// <code>
+/// datasets/{name}/objects/{sha256}.{jsonl|json}   content-addressed, written once
+/// datasets/{name}/versions/{000001}.json          the manifest, create-only, written last
+/// </code>
+/// A crash before the manifest leaves only unreferenced objects (harmless: the next run writes the
+/// same bytes to the same keys); two writers racing for a number both use create-only, so one gets
+/// it and the other takes the next.
+/// </summary>
+public sealed class DatasetVersionStore(IArtifactStore store)
+{
+    private const int MaxNumberRaces = 20;
+
+    public async Task<DatasetManifest> CreateAsync(string dataset, CurationOutcome outcome, IReadOnlyList<string> sources,
+        CurationOptions options, string requestKey, Guid? retrainingRequestId, CancellationToken cancellationToken = default)
+    {
+        DatasetNames.Validate(dataset);
+        var train = await PutLinesAsync(dataset, outcome.Train, cancellationToken);
+        var validation = await PutLinesAsync(dataset, outcome.Validation, cancellationToken);
+        var test = await PutLinesAsync(dataset, outcome.Test, cancellationToken);
+        var report = await PutJsonAsync(dataset, outcome.Report, cancellationToken);
+        var card = await PutJsonAsync(dataset, outcome.Card, cancellationToken);
+        var folds = outcome.TrainFolds is null ? null : await PutJsonAsync(dataset, outcome.TrainFolds, cancellationToken);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"train:{train.Sha256}\nvalidation:{validation.Sha256}\ntest:{test.Sha256}\n")));
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var versions = await ListAsync(dataset, cancellationToken);
+            var manifest = new DatasetManifest(dataset, versions.Count == 0 ? 1 : versions[^1].Version + 1, sha, outcome.Report.TaskType,
+                DateTimeOffset.UtcNow, sources, options, requestKey, train, validation, test, report, card, folds, outcome.Card.ClassWeights, retrainingRequestId);
+            try
+            {
+                await store.PutAsync(ManifestKey(dataset, manifest.Version), new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, CurationJson.Options)),
+                    new PutOptions { IfNoneMatch = "*", ContentType = "application/json" }, cancellationToken);
+                return manifest;
+            }
+            catch (ArtifactPreconditionFailedException) when (attempt < MaxNumberRaces)
+            {
+                // another writer took this number first; take the next
+            }
+        }
+    }
+
+    /// <summary>Every version of the dataset, oldest first.</summary>
+    public async Task<IReadOnlyList<DatasetManifest>> ListAsync(string dataset, CancellationToken cancellationToken = default)
+    {
+        DatasetNames.Validate(dataset);
+        var manifests = new List<DatasetManifest>();
+        await foreach (var info in store.ListAsync($"datasets/{dataset}/versions/", cancellationToken))
+            manifests.Add(await ReadAsync(info.Key, cancellationToken));
+        return [.. manifests.OrderBy(m => m.Version)];
+    }
+
+    /// <summary>The version, or null when it does not exist.</summary>
+    public async Task<DatasetManifest?> GetAsync(string dataset, int version, CancellationToken cancellationToken = default)
+    {
+        DatasetNames.Validate(dataset);
+        if (version < 1) return null;
+        try { return await ReadAsync(ManifestKey(dataset, version), cancellationToken); }
+        catch (ArtifactNotFoundException) { return null; }
+    }
+
+    /// <summary>The names of every dataset with at least one version.</summary>
+    public async Task<IReadOnlyList<string>> ListDatasetsAsync(CancellationToken cancellationToken = default)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        await foreach (var info in store.ListAsync("datasets/", cancellationToken))
+        {
+            var parts = info.Key.Split('/');
+            if (parts is [_, var name, "versions", _]) names.Add(name);
+        }
+        return [.. names];
+    }
+
+    public async Task<ArtifactReadResult> OpenAsync(ManifestFile file, CancellationToken cancellationToken = default) =>
+        await store.GetAsync(file.Key, cancellationToken: cancellationToken);
+
+    public async Task<T> ReadJsonAsync<T>(ManifestFile file, CancellationToken cancellationToken = default)
+    {
+        await using var read = await store.GetAsync(file.Key, cancellationToken: cancellationToken);
+        return await JsonSerializer.DeserializeAsync<T>(read.Content, CurationJson.Options, cancellationToken)
+            ?? throw new InvalidDataException($"'{file.Key}' holds no JSON document.");
+    }
+
+    private static string ManifestKey(string dataset, int version) => $"datasets/{dataset}/versions/{version:D6}.json";
+
+    private async Task<DatasetManifest> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var read = await store.GetAsync(key, cancellationToken: cancellationToken);
+        return await JsonSerializer.DeserializeAsync<DatasetManifest>(read.Content, CurationJson.Options, cancellationToken)
+            ?? throw new InvalidDataException($"The manifest '{key}' is empty.");
+    }
+
+    private async Task<ManifestFile> PutLinesAsync(string dataset, IReadOnlyList<string> lines, CancellationToken cancellationToken)
+    {
+        // spooled to a temporary file: the key is the content's hash, known only once it is all written
+        await using var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        await using (var writer = new StreamWriter(spool, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
+            foreach (var line in lines) { await writer.WriteAsync(line); await writer.WriteAsync('\n'); }
+        return await PutObjectAsync(dataset, spool, "jsonl", "application/jsonl", lines.Count, cancellationToken);
+    }
+
+    private async Task<ManifestFile> PutJsonAsync<T>(string dataset, T document, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(document, CurationJson.Options));
+        return await PutObjectAsync(dataset, buffer, "json", "application/json", null, cancellationToken);
+    }
+
+    private async Task<ManifestFile> PutObjectAsync(string dataset, Stream content, string extension, string contentType, long? records, CancellationToken cancellationToken)
+    {
+        content.Position = 0;
+        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken));
+        var key = $"datasets/{dataset}/objects/{sha}.{extension}";
+        if (await store.GetInfoAsync(key, cancellationToken) is null)
+        {
+            content.Position = 0;
+            try { await store.PutAsync(key, content, new PutOptions { IfNoneMatch = "*", ContentType = contentType }, cancellationToken); }
+            catch (ArtifactPreconditionFailedException) { /* the same bytes were written by someone else: the key is the content */ }
+        }
+        return new ManifestFile(key, sha, content.Length, records);
+    }
+}
