@@ -12,6 +12,10 @@ builder.AddProject("curation", "src/FineTune.Curation")
     .WithReference(messaging)
     .WithReference(artifacts);
 
-// Services join here as they are built (issues #7–#12).
+builder.AddProject("training", "src/FineTune.Training")
+    .WithReference(messaging)
+    .WithReference(artifacts);
+
+// Services join here as they are built (issues #8–#12).
 
 await builder.Build().RunAsync();

@@ -74,16 +74,7 @@ public static class MessagingExtensions
 
     private static MessagingSettings ReadSettings(IConfiguration configuration)
     {
-        var settings = new MessagingSettings();
-        var section = configuration.GetSection(MessagingSettings.Section);
-        try
-        {
-            section.Bind(settings);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new InvalidSettingException(MessagingSettings.Section, e.InnerException?.Message ?? e.Message);
-        }
+        var settings = configuration.ReadSettings<MessagingSettings>(MessagingSettings.Section);
         Require(settings.RetryLimit is >= 0 and <= 100, "RetryLimit", $"{settings.RetryLimit} is outside 0..100.");
         Require(settings.ConcurrentMessageLimit is >= 1 and <= 1024, "ConcurrentMessageLimit", $"{settings.ConcurrentMessageLimit} is outside 1..1024.");
         Require(settings.RetryMinInterval > TimeSpan.Zero && settings.RetryMinInterval <= settings.RetryMaxInterval,

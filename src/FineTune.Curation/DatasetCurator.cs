@@ -1,3 +1,4 @@
+using FineTune.ServiceDefaults.Http;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -91,7 +92,7 @@ public sealed class DatasetCurator(FileStore files, DatasetVersionStore versions
 
     private static string RequestKey(string dataset, IReadOnlyList<string> fileIds, CurationOptions options, Guid? retrainingRequestId)
     {
-        var asked = $"{dataset}\n{string.Join(',', fileIds)}\n{JsonSerializer.Serialize(options, CurationJson.Options)}\n{retrainingRequestId}";
+        var asked = $"{dataset}\n{string.Join(',', fileIds)}\n{JsonSerializer.Serialize(options, ServiceJson.Options)}\n{retrainingRequestId}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(asked)));
     }
 }

@@ -1,3 +1,4 @@
+using FineTune.Datasets.Versions;
 using FineTune.Curation.Cards;
 using FineTune.Curation.Files;
 using FineTune.Curation.Pipeline;
@@ -111,7 +112,7 @@ public static class DatasetsApi
         catch (ArgumentException e) { return Invalid(e); }
     }
 
-    private static async Task<IResult> DocumentAsync<T>(string name, int version, Func<DatasetManifest, ManifestFile> pick, DatasetVersionStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> DocumentAsync<T>(string name, int version, Func<DatasetManifest, CuratedFile> pick, DatasetVersionStore store, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,3 +1,4 @@
+using FineTune.ServiceDefaults.Http;
 using FineTune.Curation.Augmentation;
 using FineTune.Curation.Cards;
 using FineTune.Curation.Consumers;
@@ -32,15 +33,13 @@ public static class CurationServiceExtensions
         builder.Services.AddSingleton(services => new CurationPipeline(services.GetRequiredService<TokenCounter>(),
             () => services.GetRequiredService<Lazy<WordNetSynonyms>>().Value));
         builder.Services.AddScoped<DatasetCurator>();
-        builder.Services.ConfigureHttpJsonOptions(options => CurationJson.Configure(options.SerializerOptions));
+        builder.Services.ConfigureHttpJsonOptions(options => ServiceJson.Configure(options.SerializerOptions));
         return builder;
     }
 
     private static CurationSettings ReadSettings(IConfiguration configuration)
     {
-        var settings = new CurationSettings();
-        try { configuration.GetSection(CurationSettings.Section).Bind(settings); }
-        catch (InvalidOperationException e) { throw new InvalidSettingException(CurationSettings.Section, e.InnerException?.Message ?? e.Message); }
+        var settings = configuration.ReadSettings<CurationSettings>(CurationSettings.Section);
         if (settings.MaxUploadBytes < 1) throw new InvalidSettingException("Curation:MaxUploadBytes", $"must be positive, got {settings.MaxUploadBytes}.");
         if (settings.MaxErrorRate is < 0 or > 1) throw new InvalidSettingException("Curation:MaxErrorRate", $"must be in [0, 1], got {settings.MaxErrorRate}.");
         if (!File.Exists(settings.Tokenizer)) throw new InvalidSettingException("Curation:Tokenizer", $"'{settings.Tokenizer}' does not exist.");

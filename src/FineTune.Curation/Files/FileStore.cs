@@ -1,3 +1,4 @@
+using FineTune.ServiceDefaults.Http;
 using System.Text.Json;
 using FineTune.Storage.Artifacts;
 
@@ -22,7 +23,7 @@ public sealed class FileStore(IArtifactStore store, TimeProvider clock)
     public async Task<StoredFile> PublishAsync(string id, string filename, string purpose, ArtifactInfo content, string? statusDetails, CancellationToken cancellationToken)
     {
         var file = new StoredFile(id, content.Length, clock.GetUtcNow().ToUnixTimeSeconds(), filename, purpose, content.Sha256, StatusDetails: statusDetails);
-        await store.PutAsync(DescriptionKey(id), new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(file, CurationJson.Options)),
+        await store.PutAsync(DescriptionKey(id), new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(file, ServiceJson.Options)),
             new PutOptions { IfNoneMatch = "*", ContentType = "application/json" }, cancellationToken);
         return file;
     }
@@ -33,7 +34,7 @@ public sealed class FileStore(IArtifactStore store, TimeProvider clock)
         try
         {
             await using var read = await store.GetAsync(DescriptionKey(id), cancellationToken: cancellationToken);
-            return await JsonSerializer.DeserializeAsync<StoredFile>(read.Content, CurationJson.Options, cancellationToken);
+            return await JsonSerializer.DeserializeAsync<StoredFile>(read.Content, ServiceJson.Options, cancellationToken);
         }
         catch (ArtifactNotFoundException) { return null; }
     }

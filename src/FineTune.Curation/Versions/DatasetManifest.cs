@@ -1,15 +1,9 @@
 using FineTune.Contracts;
 using FineTune.Curation.Pipeline;
+using FineTune.Datasets.Versions;
 
 namespace FineTune.Curation.Versions;
 
-/// <summary>One stored object of a version: where it is, its SHA-256, its size and (for splits) its records.</summary>
-public sealed record ManifestFile(string Key, string Sha256, long Bytes, long? Records = null)
-{
-    public string Uri => ArtifactUris.For(Key);
-
-    public ArtifactRef ToRef() => new(Uri, Sha256, Bytes);
-}
 
 /// <summary>
 /// A dataset version: the immutable record that makes it exist. Its objects are content-addressed
@@ -28,18 +22,18 @@ public sealed record DatasetManifest(
     IReadOnlyList<string> Sources,
     CurationOptions Options,
     string RequestKey,
-    ManifestFile Train,
-    ManifestFile Validation,
-    ManifestFile Test,
-    ManifestFile Report,
-    ManifestFile Card,
-    ManifestFile? Folds = null,
+    CuratedFile Train,
+    CuratedFile Validation,
+    CuratedFile Test,
+    CuratedFile Report,
+    CuratedFile Card,
+    CuratedFile? Folds = null,
     IReadOnlyDictionary<string, double>? ClassWeights = null,
     Guid? RetrainingRequestId = null)
 {
     public DatasetRef ToRef() => new(Dataset, Version, Sha256);
 
-    public ManifestFile? Split(string name) => name switch
+    public CuratedFile? Split(string name) => name switch
     {
         "train" => Train,
         "validation" => Validation,
@@ -58,4 +52,6 @@ public static class ArtifactUris
     public const string Scheme = "artifacts://";
 
     public static string For(string key) => Scheme + key;
+
+    public static ArtifactRef ToRef(this CuratedFile file) => new(For(file.Key), file.Sha256, file.Bytes);
 }

@@ -1,7 +1,9 @@
+using FineTune.ServiceDefaults.Http;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using FineTune.Curation.Pipeline;
+using FineTune.Datasets.Versions;
 using FineTune.Storage.Artifacts;
 
 namespace FineTune.Curation.Versions;
@@ -39,7 +41,7 @@ public sealed class DatasetVersionStore(IArtifactStore store)
                 DateTimeOffset.UtcNow, sources, options, requestKey, train, validation, test, report, card, folds, outcome.Card.ClassWeights, retrainingRequestId);
             try
             {
-                await store.PutAsync(ManifestKey(dataset, manifest.Version), new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, CurationJson.Options)),
+                await store.PutAsync(ManifestKey(dataset, manifest.Version), new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, ServiceJson.Options)),
                     new PutOptions { IfNoneMatch = "*", ContentType = "application/json" }, cancellationToken);
                 return manifest;
             }
@@ -81,26 +83,26 @@ public sealed class DatasetVersionStore(IArtifactStore store)
         return [.. names];
     }
 
-    public async Task<ArtifactReadResult> OpenAsync(ManifestFile file, CancellationToken cancellationToken = default) =>
+    public async Task<ArtifactReadResult> OpenAsync(CuratedFile file, CancellationToken cancellationToken = default) =>
         await store.GetAsync(file.Key, cancellationToken: cancellationToken);
 
-    public async Task<T> ReadJsonAsync<T>(ManifestFile file, CancellationToken cancellationToken = default)
+    public async Task<T> ReadJsonAsync<T>(CuratedFile file, CancellationToken cancellationToken = default)
     {
         await using var read = await store.GetAsync(file.Key, cancellationToken: cancellationToken);
-        return await JsonSerializer.DeserializeAsync<T>(read.Content, CurationJson.Options, cancellationToken)
+        return await JsonSerializer.DeserializeAsync<T>(read.Content, ServiceJson.Options, cancellationToken)
             ?? throw new InvalidDataException($"'{file.Key}' holds no JSON document.");
     }
 
-    private static string ManifestKey(string dataset, int version) => $"datasets/{dataset}/versions/{version:D6}.json";
+    private static string ManifestKey(string dataset, int version) => DatasetVersionKeys.Manifest(dataset, version);
 
     private async Task<DatasetManifest> ReadAsync(string key, CancellationToken cancellationToken)
     {
         await using var read = await store.GetAsync(key, cancellationToken: cancellationToken);
-        return await JsonSerializer.DeserializeAsync<DatasetManifest>(read.Content, CurationJson.Options, cancellationToken)
+        return await JsonSerializer.DeserializeAsync<DatasetManifest>(read.Content, ServiceJson.Options, cancellationToken)
             ?? throw new InvalidDataException($"The manifest '{key}' is empty.");
     }
 
-    private async Task<ManifestFile> PutLinesAsync(string dataset, IReadOnlyList<string> lines, CancellationToken cancellationToken)
+    private async Task<CuratedFile> PutLinesAsync(string dataset, IReadOnlyList<string> lines, CancellationToken cancellationToken)
     {
         // spooled to a temporary file: the key is the content's hash, known only once it is all written
         await using var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
@@ -109,23 +111,23 @@ public sealed class DatasetVersionStore(IArtifactStore store)
         return await PutObjectAsync(dataset, spool, "jsonl", "application/jsonl", lines.Count, cancellationToken);
     }
 
-    private async Task<ManifestFile> PutJsonAsync<T>(string dataset, T document, CancellationToken cancellationToken)
+    private async Task<CuratedFile> PutJsonAsync<T>(string dataset, T document, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(document, CurationJson.Options));
+        using var buffer = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(document, ServiceJson.Options));
         return await PutObjectAsync(dataset, buffer, "json", "application/json", null, cancellationToken);
     }
 
-    private async Task<ManifestFile> PutObjectAsync(string dataset, Stream content, string extension, string contentType, long? records, CancellationToken cancellationToken)
+    private async Task<CuratedFile> PutObjectAsync(string dataset, Stream content, string extension, string contentType, long? records, CancellationToken cancellationToken)
     {
         content.Position = 0;
         var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken));
-        var key = $"datasets/{dataset}/objects/{sha}.{extension}";
+        var key = DatasetVersionKeys.Object(dataset, sha, extension);
         if (await store.GetInfoAsync(key, cancellationToken) is null)
         {
             content.Position = 0;
             try { await store.PutAsync(key, content, new PutOptions { IfNoneMatch = "*", ContentType = contentType }, cancellationToken); }
             catch (ArtifactPreconditionFailedException) { /* the same bytes were written by someone else: the key is the content */ }
         }
-        return new ManifestFile(key, sha, content.Length, records);
+        return new CuratedFile(key, sha, content.Length, records);
     }
 }

@@ -35,9 +35,10 @@ public sealed class FineTuner(FineTuneOptions options)
     /// <param name="baseModelName">Recorded in the adapter's config as PEFT's base_model_name_or_path.</param>
     /// <param name="quantizedBase">QLoRA: the 4-bit projections when <paramref name="model"/> stores none
     /// (<see cref="QuantizedBase.Load"/>); null quantizes the model's own.</param>
+    /// <param name="checkpointSaved">Called with the checkpoint folder each time one is written (a service copies it to durable storage).</param>
     public FineTuneResult Run(LlamaModel model, ExampleSet train, ExampleSet? validation, string runFolder, int padId,
         string? baseModelName = null, IProgress<FineTuneProgress>? progress = null, CancellationToken cancellationToken = default,
-        QuantizedBase? quantizedBase = null)
+        QuantizedBase? quantizedBase = null, Action<string>? checkpointSaved = null)
     {
         var o = Options;
         o.Validate(model.Config);
@@ -133,6 +134,7 @@ public sealed class FineTuner(FineTuneOptions options)
                 {
                     run.SaveCheckpoint(runFolder, state, best);
                     lastCheckpoint = done;
+                    checkpointSaved?.Invoke(TrainingCheckpoint.Find(runFolder)!);
                 }
 
                 var perStep = clock.Elapsed / (done - startStep);
@@ -144,7 +146,11 @@ public sealed class FineTuner(FineTuneOptions options)
         catch (OperationCanceledException)
         {
             // keep what the steps since the last checkpoint learned; a later run resumes from here
-            if (state.Step > lastCheckpoint) run.SaveCheckpoint(runFolder, state, best);
+            if (state.Step > lastCheckpoint)
+            {
+                run.SaveCheckpoint(runFolder, state, best);
+                checkpointSaved?.Invoke(TrainingCheckpoint.Find(runFolder)!);
+            }
             throw;
         }
 

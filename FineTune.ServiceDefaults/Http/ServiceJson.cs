@@ -2,10 +2,10 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace FineTune.Curation;
+namespace FineTune.ServiceDefaults.Http;
 
-/// <summary>The one JSON shape of the service — snake_case names and enum values, as OpenAI's API — for HTTP and for stored documents alike.</summary>
-public static class CurationJson
+/// <summary>The one JSON shape of every service — snake_case names and enum values, as OpenAI's API — for HTTP and for stored documents alike.</summary>
+public static class ServiceJson
 {
     public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions { WriteIndented = true });
 

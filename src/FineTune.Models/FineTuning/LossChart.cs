@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Text;
-using FineTune.Models.FineTuning;
 
-namespace FineTune.Cli.FineTuning;
+namespace FineTune.Models.FineTuning;
 
 /// <summary>
 /// The loss curve as a small self-contained SVG: training loss per step (light) with a moving
 /// average (dark), validation loss as dots. People read a curve faster than a table of losses.
 /// </summary>
-internal static class LossChart
+public static class LossChart
 {
     private const int Width = 640, Height = 320, Margin = 40, Smoothing = 20;
 

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using FineTune.Datasets.Versions;
+using FineTune.ServiceDefaults.Http;
+using FineTune.Storage.Artifacts;
+
+namespace FineTune.Training.Jobs;
+
+/// <summary>Curated dataset versions as training reads them: named <c>{dataset}:{version}</c>, found by the curation service's manifest.</summary>
+public sealed class CuratedDatasets(IArtifactStore store)
+{
+    /// <summary>The version <paramref name="reference"/> names; throws <see cref="ArgumentException"/> (param <paramref name="field"/>) when it names none.</summary>
+    public async Task<CuratedVersion> FindAsync(string? reference, string field, CancellationToken cancellationToken = default)
+    {
+        var parts = (reference ?? "").Split(':');
+        if (parts.Length != 2 || parts[0].Length == 0 || !int.TryParse(parts[1], out var version) || version < 1)
+            throw new ArgumentException($"'{reference}' is not a curated dataset version; curate the file first (POST /api/datasets/{{name}}/versions) and pass '{{name}}:{{version}}', e.g. 'support:1'.", field);
+        try
+        {
+            await using var read = await store.GetAsync(DatasetVersionKeys.Manifest(parts[0], version), cancellationToken: cancellationToken);
+            return await JsonSerializer.DeserializeAsync<CuratedVersion>(read.Content, ServiceJson.Options, cancellationToken)
+                ?? throw new InvalidDataException($"The manifest of {reference} is empty.");
+        }
+        catch (Exception e) when (e is ArtifactNotFoundException or InvalidArtifactKeyException)
+        {
+            throw new ArgumentException($"No curated dataset version '{reference}'.", field);
+        }
+    }
+
+    /// <summary>Copies a split to a local file, checking its SHA-256 against the manifest.</summary>
+    public async Task DownloadAsync(CuratedFile file, string path, CancellationToken cancellationToken = default)
+    {
+        await using (var read = await store.GetAsync(file.Key, cancellationToken: cancellationToken))
+        await using (var local = File.Create(path))
+            await read.Content.CopyToAsync(local, cancellationToken);
+        await using var check = File.OpenRead(path);
+        var sha = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(check, cancellationToken));
+        if (sha != file.Sha256) throw new InvalidDataException($"'{file.Key}' has SHA-256 {sha}, but its manifest says {file.Sha256}.");
+    }
+}
