@@ -29,6 +29,7 @@ public sealed class WorkerCrashSpecs(RabbitMqFixture rabbit, AzuriteFixture azur
     private readonly TempDirectory _work = new("workers");
     private readonly List<ServiceProcess> _workers = [];
     private readonly ConcurrentQueue<TrainingCompleted> _completed = new();
+    private readonly ConcurrentQueue<TrainingProgressed> _progressed = new();
     private IBusControl? _listener;
 
     public async Task InitializeAsync()
@@ -38,7 +39,11 @@ public sealed class WorkerCrashSpecs(RabbitMqFixture rabbit, AzuriteFixture azur
         {
             bus.Host(uri.Host, (ushort)uri.Port, "/", host => { host.Username("guest"); host.Password("guest"); });
             bus.ReceiveEndpoint(new TemporaryEndpointDefinition(), KebabCaseEndpointNameFormatter.Instance,
-                endpoint => endpoint.Handler<TrainingCompleted>(c => { _completed.Enqueue(c.Message); return Task.CompletedTask; }));
+                endpoint =>
+                {
+                    endpoint.Handler<TrainingCompleted>(c => { _completed.Enqueue(c.Message); return Task.CompletedTask; });
+                    endpoint.Handler<TrainingProgressed>(c => { _progressed.Enqueue(c.Message); return Task.CompletedTask; });
+                });
         });
         await _listener.StartAsync();
     }
@@ -113,5 +118,10 @@ public sealed class WorkerCrashSpecs(RabbitMqFixture rabbit, AzuriteFixture azur
         var announced = _completed.First(c => c.JobId == id);
         Assert.Equal(adapter.Sha256, announced.Model.Sha256);
         Assert.Contains(_completed, c => c.JobId == reference);
+        // progress came over the broker from both workers: up to the kill, and again from the checkpoint on
+        var steps = _progressed.Where(p => p.JobId == id).Select(p => p.Step).ToList();
+        Assert.Contains(9, steps);
+        Assert.Contains(36, steps);
+        Assert.All(_progressed.Where(p => p.JobId == id), p => Assert.Equal(36, p.TotalSteps));
     }
 }
