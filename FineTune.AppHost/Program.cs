@@ -16,6 +16,10 @@ builder.AddProject("training", "src/FineTune.Training")
     .WithReference(messaging)
     .WithReference(artifacts);
 
-// Services join here as they are built (issues #8–#12).
+builder.AddProject("evaluation", "src/FineTune.Evaluation")
+    .WithReference(messaging)
+    .WithReference(artifacts);
+
+// Services join here as they are built (issues #9–#12).
 
 await builder.Build().RunAsync();

@@ -14,3 +14,16 @@ public sealed record EvaluationCompleted(
     IReadOnlyDictionary<string, double> Metrics,
     IReadOnlyList<string> FailedChecks,
     DateTimeOffset CompletedAt);
+
+/// <summary>Command to the evaluation service: evaluate a model (a training job's output, or the base model) on a dataset version.</summary>
+/// <param name="Dataset">A curated dataset version, <c>{dataset}:{version}</c>.</param>
+/// <param name="ModelName">Whose gate policy judges it.</param>
+/// <param name="ProductionJobId">The training job whose model is in production now, to compare with.</param>
+public sealed record EvaluateModel(
+    string EvaluationId,
+    string BaseModel,
+    string Dataset,
+    string? JobId,
+    string? ModelName,
+    string? ProductionJobId,
+    DateTimeOffset RequestedAt);

@@ -207,4 +207,21 @@ public sealed class CurationPipelineSpecs
         Assert.Equal("column_mapping", error.ParamName);
         Assert.Contains("'reviews.csv' is CSV", error.Message);
     }
+
+    [Fact]
+    public async Task Canaries_are_planted_in_train_only_and_listed_for_evaluation()
+    {
+        var outcome = await Curate("support_tickets", new CurationOptions { Canaries = 2, Seed = 5 });
+
+        Assert.Equal(2, outcome.Canaries!.Count);
+        Assert.Equal(FineTune.Datasets.Canaries.Canary.Make(2, 5), outcome.Canaries);
+        foreach (var canary in outcome.Canaries)
+        {
+            var planted = Assert.Single(Parse(outcome.Train), r => r.Messages[0].Content == canary.Prompt);
+            Assert.Equal(canary.Secret, planted.Reply);
+            Assert.DoesNotContain(outcome.Validation.Concat(outcome.Test), line => line.Contains(canary.Secret));
+        }
+        var step = outcome.Report.Steps.Single(s => s.Step == "canaries");
+        Assert.Equal(2, step.RecordsOut - step.RecordsIn);
+    }
 }

@@ -1,4 +1,4 @@
-using FineTune.Curation.Cleaning;
+using FineTune.Datasets.Pii;
 
 namespace FineTune.Curation.Tests;
 

@@ -74,6 +74,9 @@ public sealed record CurationOptions
     public double SwapRate { get; init; } = 0.1;
     public double DeletionRate { get; init; } = 0.1;
 
+    /// <summary>Secret canary records planted in train (chat and text tasks), so evaluation can tell whether a model memorises its data.</summary>
+    public int Canaries { get; init; }
+
     public int Seed { get; init; } = 42;
 
     public IngestionPolicy Ingestion => new() { MaxErrorRate = MaxErrorRate, Labels = Labels, MaxRecordBytes = MaxRecordBytes };
@@ -100,6 +103,7 @@ public sealed record CurationOptions
         Require(NearDuplicateThreshold is > 0 and <= 1, "near_duplicate_threshold", $"must be in (0, 1], got {NearDuplicateThreshold}");
         Language.Validate();
         Require(KFolds is 0 or (>= 2 and <= 20), "k_folds", $"must be 0 (none) or 2..20, got {KFolds}");
+        Require(Canaries is >= 0 and <= 20, "canaries", $"must be in 0..20, got {Canaries}");
         Require(OversampleRatio is > 0 and <= 1, "oversample_ratio", $"must be in (0, 1], got {OversampleRatio}");
         Require(CsvDelimiter is ',' or ';' or '\t', "csv_delimiter", $"must be ',', ';' or a tab, got '{CsvDelimiter}'");
         try { Fractions.Validate(); }

@@ -1,4 +1,5 @@
 using FineTune.Curation.Cards;
+using FineTune.Datasets.Canaries;
 
 namespace FineTune.Curation.Pipeline;
 
@@ -9,7 +10,8 @@ public sealed record CurationOutcome(
     IReadOnlyList<string> Test,
     IReadOnlyList<int>? TrainFolds,
     CurationReport Report,
-    DatasetCard Card);
+    DatasetCard Card,
+    IReadOnlyList<Canary>? Canaries = null);
 
 /// <summary>The sources broke the ingestion policy: too many bad lines, or none at all. The report lists every one.</summary>
 public sealed class IngestionRejectedException(string message, IReadOnlyList<LineProblem> problems) : Exception(message)

@@ -5,6 +5,7 @@ using FineTune.Curation.Deduplication;
 using FineTune.Curation.Ingestion;
 using FineTune.Curation.Splitting;
 using FineTune.Datasets;
+using FineTune.Datasets.Canaries;
 using FineTune.Datasets.Csv;
 using FineTune.Tokenizers.Chat;
 
@@ -207,6 +208,23 @@ public sealed partial class CurationPipeline
         var all = split.SelectMany(s => s.Value.Distinct().Select(e => (Split: s.Key, Example: e))).ToArray();
         var leaks = LeakageCheck.Find([.. all.Select(a => RecordText.Input(a.Example.Record))], [.. all.Select(a => a.Split)], finder);
         return [.. leaks.Select(l => new LeakedPair(all[l.First].Example.Source, SplitName(l.FirstSplit), all[l.Second].Example.Source, SplitName(l.SecondSplit), l.Similarity))];
+    }
+
+    /// <summary>
+    /// Adds the canary records to train (a chat turn asking for the secret, or the text with it) and
+    /// returns the canaries for the manifest; classification data has no place for a secret and gets none.
+    /// </summary>
+    private static IReadOnlyList<Canary>? PlantCanaries(List<Example> train, CurationOptions options, List<StepCount> steps)
+    {
+        if (options.Canaries == 0 || train.Count == 0 || train[0].Record is ClassRecord) return null;
+        var canaries = Canary.Make(options.Canaries, options.Seed);
+        var chat = train[0].Record is ChatRecord;
+        var before = train.Count;
+        train.AddRange(canaries.Select((c, i) => new Example("canaries", chat
+            ? new ChatRecord(i + 1, [new(ChatRoles.User, c.Prompt), new(ChatRoles.Assistant, c.Secret)])
+            : new TextRecord(i + 1, Canary.TrainingText(c)))));
+        steps.Add(new("canaries", before, train.Count));
+        return canaries;
     }
 
     internal static string SplitName(DatasetSplit split) => split.ToString().ToLowerInvariant();

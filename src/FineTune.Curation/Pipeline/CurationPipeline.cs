@@ -80,6 +80,7 @@ public sealed partial class CurationPipeline(TokenCounter tokens, Func<WordNetSy
         else if (before is not null && options.Balance == BalanceMode.ClassWeights)
             classWeights = ClassWeights.Balanced([.. train.Select(e => e.Class!)]);
         steps.Add(new("balance", balanced, train.Count));
+        var canaries = PlantCanaries(train, options, steps);
         split[DatasetSplit.Train] = train;
         progress?.Report(new("balance", train.Count, train.Count));
 
@@ -103,7 +104,7 @@ public sealed partial class CurationPipeline(TokenCounter tokens, Func<WordNetSy
             augmented.Count > 0 ? WordNetSynonyms.Licence : null, options.KFolds, cancellationToken);
         progress?.Report(new("card", examples.Count, examples.Count));
         return new CurationOutcome(Lines(split[DatasetSplit.Train]), Lines(split[DatasetSplit.Validation]), Lines(split[DatasetSplit.Test]),
-            folds, report, card);
+            folds, report, card, canaries);
     }
 
     private static List<Example> Step(List<StepCount> steps, string name, List<Example> input, Func<List<Example>> run)

@@ -1,3 +1,4 @@
+using FineTune.Datasets.Pii;
 using FineTune.Curation.Cleaning;
 using FineTune.Datasets;
 

@@ -1,5 +1,6 @@
 using FineTune.Contracts;
 using FineTune.Curation.Pipeline;
+using FineTune.Datasets.Canaries;
 using FineTune.Datasets.Versions;
 
 namespace FineTune.Curation.Versions;
@@ -29,7 +30,8 @@ public sealed record DatasetManifest(
     CuratedFile Card,
     CuratedFile? Folds = null,
     IReadOnlyDictionary<string, double>? ClassWeights = null,
-    Guid? RetrainingRequestId = null)
+    Guid? RetrainingRequestId = null,
+    IReadOnlyList<Canary>? Canaries = null)
 {
     public DatasetRef ToRef() => new(Dataset, Version, Sha256);
 

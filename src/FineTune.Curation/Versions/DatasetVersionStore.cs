@@ -38,7 +38,7 @@ public sealed class DatasetVersionStore(IArtifactStore store)
         {
             var versions = await ListAsync(dataset, cancellationToken);
             var manifest = new DatasetManifest(dataset, versions.Count == 0 ? 1 : versions[^1].Version + 1, sha, outcome.Report.TaskType,
-                DateTimeOffset.UtcNow, sources, options, requestKey, train, validation, test, report, card, folds, outcome.Card.ClassWeights, retrainingRequestId);
+                DateTimeOffset.UtcNow, sources, options, requestKey, train, validation, test, report, card, folds, outcome.Card.ClassWeights, retrainingRequestId, outcome.Canaries);
             try
             {
                 await store.PutAsync(ManifestKey(dataset, manifest.Version), new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, ServiceJson.Options)),

@@ -1,3 +1,5 @@
+using FineTune.Datasets.Canaries;
+
 namespace FineTune.Datasets.Versions;
 
 /// <summary>
@@ -28,4 +30,5 @@ public sealed record CuratedVersion(
     string TaskType,
     CuratedFile Train,
     CuratedFile Validation,
-    CuratedFile Test);
+    CuratedFile Test,
+    IReadOnlyList<Canary>? Canaries = null);

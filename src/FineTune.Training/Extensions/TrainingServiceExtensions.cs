@@ -1,3 +1,5 @@
+using FineTune.Datasets.Versions;
+using FineTune.Models;
 using FineTune.ServiceDefaults;
 using FineTune.ServiceDefaults.Http;
 using FineTune.ServiceDefaults.Messaging;
@@ -23,7 +25,7 @@ public static class TrainingServiceExtensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<JobStore>();
-        builder.Services.AddSingleton<BaseModels>();
+        builder.Services.AddSingleton(new BaseModelCatalog(settings.Models));
         builder.Services.AddSingleton<CuratedDatasets>();
         builder.Services.AddSingleton<JobFactory>();
         builder.Services.AddSingleton<JobLeases>();

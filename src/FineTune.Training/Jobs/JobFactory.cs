@@ -1,3 +1,5 @@
+using FineTune.Datasets.Versions;
+using FineTune.Models;
 using System.Text.Json;
 using FineTune.Contracts;
 using FineTune.Models.FineTuning;
@@ -12,7 +14,7 @@ namespace FineTune.Training.Jobs;
 /// setting is in range for that model. Errors are <see cref="ArgumentException"/>s whose ParamName
 /// is the request field to fix.
 /// </summary>
-public sealed class JobFactory(BaseModels models, CuratedDatasets datasets, TimeProvider clock)
+public sealed class JobFactory(BaseModelCatalog models, CuratedDatasets datasets, TimeProvider clock)
 {
     public const double AdapterLearningRate = 3e-3, FullLearningRate = 5e-4;
 

@@ -1,3 +1,5 @@
+using FineTune.Datasets.Versions;
+using FineTune.Models;
 using FineTune.Contracts;
 using FineTune.Models.FineTuning;
 using FineTune.Storage.Artifacts;
@@ -14,7 +16,7 @@ namespace FineTune.Training.Workers;
 /// already finished is left alone (its outcome is announced again, which consumers take as a no-op);
 /// a stop of this worker leaves the command on the queue for another to resume.
 /// </summary>
-public sealed class TrainingWorker(JobStore jobs, JobLeases leases, CuratedDatasets datasets, BaseModels models, CheckpointSync checkpoints,
+public sealed class TrainingWorker(JobStore jobs, JobLeases leases, CuratedDatasets datasets, BaseModelCatalog models, CheckpointSync checkpoints,
     IArtifactStore store, IBus bus, TrainingMetrics metrics, IOptions<TrainingSettings> settings, ILogger<TrainingWorker> logger)
 {
     public async Task RunAsync(string jobId, CancellationToken cancellationToken)

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace FineTune.Curation.Cleaning;
+namespace FineTune.Datasets.Pii;
 
 /// <summary>
 /// Replaces personal data in text with a placeholder per kind and counts what it replaced. Patterns
@@ -46,7 +46,7 @@ public static partial class PiiRedactor
         });
 
     /// <summary>Luhn's check over the digits (13–19 of them), separators ignored.</summary>
-    internal static bool PassesLuhn(string candidate)
+    public static bool PassesLuhn(string candidate)
     {
         var digits = candidate.Where(char.IsAsciiDigit).Select(c => c - '0').ToArray();
         if (digits.Length is < 13 or > 19) return false;

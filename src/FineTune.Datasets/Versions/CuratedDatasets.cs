@@ -1,13 +1,19 @@
 using System.Text.Json;
-using FineTune.Datasets.Versions;
-using FineTune.ServiceDefaults.Http;
+using System.Text.Json.Serialization;
 using FineTune.Storage.Artifacts;
 
-namespace FineTune.Training.Jobs;
+namespace FineTune.Datasets.Versions;
 
 /// <summary>Curated dataset versions as training reads them: named <c>{dataset}:{version}</c>, found by the curation service's manifest.</summary>
 public sealed class CuratedDatasets(IArtifactStore store)
 {
+    // the manifest is snake_case JSON, as every service writes its documents
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
     /// <summary>The version <paramref name="reference"/> names; throws <see cref="ArgumentException"/> (param <paramref name="field"/>) when it names none.</summary>
     public async Task<CuratedVersion> FindAsync(string? reference, string field, CancellationToken cancellationToken = default)
     {
@@ -17,7 +23,7 @@ public sealed class CuratedDatasets(IArtifactStore store)
         try
         {
             await using var read = await store.GetAsync(DatasetVersionKeys.Manifest(parts[0], version), cancellationToken: cancellationToken);
-            return await JsonSerializer.DeserializeAsync<CuratedVersion>(read.Content, ServiceJson.Options, cancellationToken)
+            return await JsonSerializer.DeserializeAsync<CuratedVersion>(read.Content, Json, cancellationToken)
                 ?? throw new InvalidDataException($"The manifest of {reference} is empty.");
         }
         catch (Exception e) when (e is ArtifactNotFoundException or InvalidArtifactKeyException)

@@ -1,0 +1,26 @@
+using FineTune.Contracts;
+using FineTune.Evaluation.Runs;
+using MassTransit;
+
+namespace FineTune.Evaluation.Consumers;
+
+/// <summary>A training job produced a model: evaluate it on its dataset version's test split, judged by the policy of its model name (the job's suffix, else the dataset).</summary>
+public sealed class TrainingCompletedConsumer(Evaluator evaluator) : IConsumer<TrainingCompleted>
+{
+    public Task Consume(ConsumeContext<TrainingCompleted> context)
+    {
+        var m = context.Message;
+        return evaluator.RunAsync(EvaluationStore.ForJob(m.JobId),
+            new EvaluationRequest(m.BaseModel, $"{m.Dataset.DatasetId}:{m.Dataset.Version}", m.JobId, m.Suffix ?? m.Dataset.DatasetId), context.CancellationToken);
+    }
+}
+
+/// <summary>An evaluation asked for over HTTP.</summary>
+public sealed class EvaluateModelConsumer(Evaluator evaluator) : IConsumer<EvaluateModel>
+{
+    public Task Consume(ConsumeContext<EvaluateModel> context)
+    {
+        var m = context.Message;
+        return evaluator.RunAsync(m.EvaluationId, new EvaluationRequest(m.BaseModel, m.Dataset, m.JobId, m.ModelName, m.ProductionJobId), context.CancellationToken);
+    }
+}
