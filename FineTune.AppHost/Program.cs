@@ -20,6 +20,10 @@ builder.AddProject("evaluation", "src/FineTune.Evaluation")
     .WithReference(messaging)
     .WithReference(artifacts);
 
-// Services join here as they are built (issues #9–#12).
+builder.AddProject("registry", "src/FineTune.Registry")
+    .WithReference(messaging)
+    .WithReference(artifacts);
+
+// Services join here as they are built (issues #10–#12).
 
 await builder.Build().RunAsync();

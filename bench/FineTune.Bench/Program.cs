@@ -11,6 +11,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<string[], int>
     ["decode"] = ("greedy decode tokens/s at batch 1 with a KV cache vs PyTorch", a => ModelBench.Run("decode", a)),
     ["tokenizer"] = ("encode MB/s on English text vs tiktoken", TokenizerBench.Run),
     ["curation"] = ("a raw 100,000-record chat file curated end to end vs a System.Text.Json parse", CurationBench.Run),
+    ["evaluation"] = ("300 test examples evaluated on the base model: batched generation vs one at a time, and the whole EvaluationRunner", EvaluationBench.Run),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))

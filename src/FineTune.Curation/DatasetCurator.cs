@@ -1,4 +1,3 @@
-using FineTune.ServiceDefaults.Http;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -7,6 +6,8 @@ using FineTune.Contracts;
 using FineTune.Curation.Files;
 using FineTune.Curation.Pipeline;
 using FineTune.Curation.Versions;
+using FineTune.ServiceDefaults;
+using FineTune.ServiceDefaults.Http;
 using MassTransit;
 
 namespace FineTune.Curation;
@@ -24,7 +25,7 @@ public sealed class UnknownFileException(string fileId) : Exception($"No file wi
 /// it again, which downstream consumers take as a no-op — so nothing is curated twice.
 /// </summary>
 public sealed class DatasetCurator(FileStore files, DatasetVersionStore versions, FeedbackLog feedback, CurationPipeline pipeline,
-    DatasetLocks locks, IPublishEndpoint publish, CurationMetrics metrics, ILogger<DatasetCurator> logger)
+    KeyedLocks locks, IPublishEndpoint publish, CurationMetrics metrics, ILogger<DatasetCurator> logger)
 {
     public async Task<DatasetManifest> CurateAsync(string dataset, IReadOnlyList<string> fileIds, CurationOptions options,
         Guid? retrainingRequestId = null, IProgress<CurationProgress>? progress = null, CancellationToken cancellationToken = default)

@@ -20,7 +20,7 @@ public sealed class MessageRoundTripSpecs
     {
         string[] expected =
         [
-            "DatasetCurated", "DriftDetected", "EvaluationCompleted", "InferenceRecorded", "ModelPromoted",
+            "DatasetCurated", "DriftDetected", "EvaluateModel", "EvaluationCompleted", "InferenceRecorded", "ModelPromoted",
             "ModelRegistered", "ModelRolledBack", "RetrainingRequested", "StartTraining", "TrainingCompleted",
             "TrainingFailed", "TrainingProgressed",
         ];

@@ -41,6 +41,10 @@ public sealed class EvaluationServiceSpecs(Candidates candidates)
         var heard = await ListenAsync(app);
         await app.WriteReviewsAsync();
         await app.WriteJobAsync("ftjob-good", candidates.GoodAdapter);
+        // the registry says the same adapter, from an earlier job, serves in production
+        await app.WriteJobAsync("ftjob-prod", candidates.GoodAdapter);
+        await app.Store.PutAsync("registry/models/reviews-bot/model.json", new MemoryStream("""{"name":"reviews-bot","aliases":{"production":1}}"""u8.ToArray()));
+        await app.Store.PutAsync("registry/models/reviews-bot/versions/000001.json", new MemoryStream("""{"name":"reviews-bot","version":1,"job_id":"ftjob-prod"}"""u8.ToArray()));
         var completed = new TrainingCompleted("ftjob-good", new DatasetRef("reviews", 1, "0123abcd"), "finetune-base", FineTuningMethod.Lora,
             new TrainingHyperparameters(1, 8, 3e-3), new ArtifactRef("artifacts://jobs/ftjob-good/output/adapter_model.safetensors", "", 0), true, "reviews-bot",
             150, 0.1, null, DateTimeOffset.UtcNow);
@@ -59,6 +63,9 @@ public sealed class EvaluationServiceSpecs(Candidates candidates)
         Assert.StartsWith("# Evaluation eval-ftjob-good:", page);
         var report = JsonDocument.Parse(await client.GetStringAsync("/api/evaluation/runs/eval-ftjob-good/report")).RootElement;
         Assert.Equal(announced.Passed, report.GetProperty("gate").GetProperty("passed").GetBoolean());
+        Assert.Contains(report.GetProperty("variants").EnumerateArray(), v => v.GetProperty("name").GetString() == "production");
+        var regression = report.GetProperty("gate").GetProperty("rules").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "max_regression_vs_production");
+        Assert.Equal(0, regression.GetProperty("value").GetDouble(), 9); // the same weights score the same
 
         // asked again (a redelivered TrainingCompleted): nothing is measured or announced twice
         var before = await app.Store.GetInfoAsync("evaluations/eval-ftjob-good/evaluation.json");

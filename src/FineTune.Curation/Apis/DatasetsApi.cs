@@ -1,8 +1,8 @@
-using FineTune.Datasets.Versions;
 using FineTune.Curation.Cards;
 using FineTune.Curation.Files;
 using FineTune.Curation.Pipeline;
 using FineTune.Curation.Versions;
+using FineTune.Datasets.Versions;
 
 namespace FineTune.Curation.Apis;
 

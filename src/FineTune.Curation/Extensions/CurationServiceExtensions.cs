@@ -1,4 +1,3 @@
-using FineTune.ServiceDefaults.Http;
 using FineTune.Curation.Augmentation;
 using FineTune.Curation.Cards;
 using FineTune.Curation.Consumers;
@@ -6,6 +5,7 @@ using FineTune.Curation.Files;
 using FineTune.Curation.Pipeline;
 using FineTune.Curation.Versions;
 using FineTune.ServiceDefaults;
+using FineTune.ServiceDefaults.Http;
 using FineTune.ServiceDefaults.Messaging;
 using FineTune.ServiceDefaults.Storage;
 
@@ -25,7 +25,7 @@ public static class CurationServiceExtensions
         builder.Services.AddSingleton<FileStore>();
         builder.Services.AddSingleton<DatasetVersionStore>();
         builder.Services.AddSingleton<FeedbackLog>();
-        builder.Services.AddSingleton<DatasetLocks>();
+        builder.Services.AddSingleton<KeyedLocks>();
         builder.Services.AddSingleton<CurationMetrics>();
         builder.Services.AddSingleton(_ => TokenCounter.Load(settings.Tokenizer));
         // WordNet is opened on the first run that augments, not at start-up

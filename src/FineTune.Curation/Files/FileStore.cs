@@ -1,5 +1,5 @@
-using FineTune.ServiceDefaults.Http;
 using System.Text.Json;
+using FineTune.ServiceDefaults.Http;
 using FineTune.Storage.Artifacts;
 
 namespace FineTune.Curation.Files;

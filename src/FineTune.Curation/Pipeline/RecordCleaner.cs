@@ -1,6 +1,6 @@
-using FineTune.Datasets.Pii;
 using FineTune.Curation.Cleaning;
 using FineTune.Datasets;
+using FineTune.Datasets.Pii;
 
 namespace FineTune.Curation.Pipeline;
 

@@ -1,9 +1,9 @@
-using FineTune.ServiceDefaults.Http;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using FineTune.Curation.Pipeline;
 using FineTune.Datasets.Versions;
+using FineTune.ServiceDefaults.Http;
 using FineTune.Storage.Artifacts;
 
 namespace FineTune.Curation.Versions;

@@ -31,4 +31,6 @@ public sealed record CuratedVersion(
     CuratedFile Train,
     CuratedFile Validation,
     CuratedFile Test,
-    IReadOnlyList<Canary>? Canaries = null);
+    IReadOnlyList<Canary>? Canaries = null,
+    IReadOnlyList<string>? Sources = null,
+    CuratedFile? Card = null);

@@ -37,6 +37,7 @@ public static class EvaluationServiceExtensions
         builder.Services.AddSingleton<EvaluationRunner>();
         builder.Services.AddSingleton<CuratedDatasets>();
         builder.Services.AddSingleton<TrainedModels>();
+        builder.Services.AddSingleton<ProductionModels>();
         builder.Services.AddSingleton<PolicyStore>();
         builder.Services.AddSingleton<EvaluationStore>();
         builder.Services.AddScoped<Evaluator>();

@@ -1,7 +1,7 @@
-using FineTune.Datasets.Versions;
-using FineTune.Models;
 using System.Text.Json;
 using FineTune.Contracts;
+using FineTune.Datasets.Versions;
+using FineTune.Models;
 using FineTune.Models.FineTuning;
 using FineTune.Models.FineTuning.Search;
 using FineTune.Models.Training;

@@ -1,6 +1,6 @@
+using FineTune.Contracts;
 using FineTune.Datasets.Versions;
 using FineTune.Models;
-using FineTune.Contracts;
 using FineTune.Models.FineTuning;
 using FineTune.Storage.Artifacts;
 using FineTune.Training.Jobs;
