@@ -4,6 +4,7 @@ using System.Text.Json;
 using FineTune.Curation.Pipeline;
 using FineTune.Datasets.Versions;
 using FineTune.ServiceDefaults.Http;
+using FineTune.ServiceDefaults.Storage;
 using FineTune.Storage.Artifacts;
 
 namespace FineTune.Curation.Versions;
@@ -20,8 +21,6 @@ namespace FineTune.Curation.Versions;
 /// </summary>
 public sealed class DatasetVersionStore(IArtifactStore store)
 {
-    private const int MaxNumberRaces = 20;
-
     public async Task<DatasetManifest> CreateAsync(string dataset, CurationOutcome outcome, IReadOnlyList<string> sources,
         CurationOptions options, string requestKey, Guid? retrainingRequestId, CancellationToken cancellationToken = default)
     {
@@ -34,22 +33,12 @@ public sealed class DatasetVersionStore(IArtifactStore store)
         var folds = outcome.TrainFolds is null ? null : await PutJsonAsync(dataset, outcome.TrainFolds, cancellationToken);
         var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"train:{train.Sha256}\nvalidation:{validation.Sha256}\ntest:{test.Sha256}\n")));
 
-        for (var attempt = 0; ; attempt++)
-        {
-            var versions = await ListAsync(dataset, cancellationToken);
-            var manifest = new DatasetManifest(dataset, versions.Count == 0 ? 1 : versions[^1].Version + 1, sha, outcome.Report.TaskType,
-                DateTimeOffset.UtcNow, sources, options, requestKey, train, validation, test, report, card, folds, outcome.Card.ClassWeights, retrainingRequestId, outcome.Canaries);
-            try
-            {
-                await store.PutAsync(ManifestKey(dataset, manifest.Version), new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, ServiceJson.Options)),
-                    new PutOptions { IfNoneMatch = "*", ContentType = "application/json" }, cancellationToken);
-                return manifest;
-            }
-            catch (ArtifactPreconditionFailedException) when (attempt < MaxNumberRaces)
-            {
-                // another writer took this number first; take the next
-            }
-        }
+        return await NumberedDocuments.CreateNextAsync(async ct => (await ListAsync(dataset, ct)).LastOrDefault()?.Version ?? 0,
+            number => new DatasetManifest(dataset, number, sha, outcome.Report.TaskType, DateTimeOffset.UtcNow, sources, options, requestKey,
+                train, validation, test, report, card, folds, outcome.Card.ClassWeights, retrainingRequestId, outcome.Canaries),
+            (manifest, ct) => store.PutAsync(ManifestKey(dataset, manifest.Version), new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(manifest, ServiceJson.Options)),
+                new PutOptions { IfNoneMatch = "*", ContentType = "application/json" }, ct),
+            cancellationToken);
     }
 
     /// <summary>Every version of the dataset, oldest first.</summary>

@@ -25,7 +25,7 @@ public sealed class ModelRegistry(RegistryStore store, KeyedLocks locks, IPublis
         var version = (await store.ListVersionsAsync(name, cancellationToken)).FirstOrDefault(v => v.JobId == completed.JobId);
         if (version is null)
         {
-            version = await store.AddVersionAsync(number => new ModelVersion(name, number, completed.JobId, completed.BaseModel, completed.Method,
+            version = await store.AddVersionAsync(name, number => new ModelVersion(name, number, completed.JobId, completed.BaseModel, completed.Method,
                 completed.Model, completed.IsAdapter, completed.Dataset, completed.Hyperparameters, completed.Steps, completed.FinalTrainLoss,
                 completed.FinalValidationLoss, DateTimeOffset.UtcNow), cancellationToken);
             await Audit(name, "registered", null, null, version.Version, RegistryActor, $"training job {completed.JobId} completed", cancellationToken);

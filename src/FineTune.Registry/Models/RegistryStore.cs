@@ -17,7 +17,6 @@ namespace FineTune.Registry.Models;
 /// </summary>
 public sealed class RegistryStore(IArtifactStore store)
 {
-    private const int MaxNumberRaces = 20;
     private readonly JsonDocuments<RegisteredModel> _models = new(store);
     private readonly JsonDocuments<ModelVersion> _versions = new(store);
     private readonly JsonDocuments<VersionEvaluation> _evaluations = new(store);
@@ -56,21 +55,9 @@ public sealed class RegistryStore(IArtifactStore store)
         [.. (await _models.ListAsync("registry/models/", "/model.json", cancellationToken)).OrderBy(m => m.Name, StringComparer.Ordinal)];
 
     /// <summary>Registers the next version number (create-only, so racing writers each get their own).</summary>
-    public async Task<ModelVersion> AddVersionAsync(Func<int, ModelVersion> version, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var first = version(1);
-            var existing = await ListVersionsAsync(first.Name, cancellationToken);
-            var next = version(existing.Count == 0 ? 1 : existing[^1].Version + 1);
-            try
-            {
-                await _versions.CreateAsync(VersionKey(next.Name, next.Version), next, cancellationToken);
-                return next;
-            }
-            catch (ArtifactPreconditionFailedException) when (attempt < MaxNumberRaces) { }
-        }
-    }
+    public Task<ModelVersion> AddVersionAsync(string name, Func<int, ModelVersion> version, CancellationToken cancellationToken) =>
+        NumberedDocuments.CreateNextAsync(async ct => (await ListVersionsAsync(name, ct)).LastOrDefault()?.Version ?? 0, version,
+            (next, ct) => _versions.CreateAsync(VersionKey(name, next.Version), next, ct), cancellationToken);
 
     public async Task<ModelVersion?> GetVersionAsync(string name, int version, CancellationToken cancellationToken = default) =>
         version < 1 ? null : (await _versions.GetAsync(VersionKey(AliasNames.ValidateModel(name), version), cancellationToken))?.Document;
