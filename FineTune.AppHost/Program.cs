@@ -24,6 +24,10 @@ builder.AddProject("registry", "src/FineTune.Registry")
     .WithReference(messaging)
     .WithReference(artifacts);
 
-// Services join here as they are built (issues #10–#12).
+builder.AddProject("inference", "src/FineTune.Inference")
+    .WithReference(messaging)
+    .WithReference(artifacts);
+
+// Services join here as they are built (issues #11–#12).
 
 await builder.Build().RunAsync();

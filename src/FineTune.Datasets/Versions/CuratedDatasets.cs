@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using FineTune.Storage.Artifacts;
 
 namespace FineTune.Datasets.Versions;
@@ -7,12 +6,6 @@ namespace FineTune.Datasets.Versions;
 /// <summary>Curated dataset versions as training reads them: named <c>{dataset}:{version}</c>, found by the curation service's manifest.</summary>
 public sealed class CuratedDatasets(IArtifactStore store)
 {
-    // the manifest is snake_case JSON, as every service writes its documents
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
 
     /// <summary>The version <paramref name="reference"/> names; throws <see cref="ArgumentException"/> (param <paramref name="field"/>) when it names none.</summary>
     public async Task<CuratedVersion> FindAsync(string? reference, string field, CancellationToken cancellationToken = default)
@@ -23,7 +16,7 @@ public sealed class CuratedDatasets(IArtifactStore store)
         try
         {
             await using var read = await store.GetAsync(DatasetVersionKeys.Manifest(parts[0], version), cancellationToken: cancellationToken);
-            return await JsonSerializer.DeserializeAsync<CuratedVersion>(read.Content, Json, cancellationToken)
+            return await JsonSerializer.DeserializeAsync<CuratedVersion>(read.Content, ArtifactJson.Options, cancellationToken)
                 ?? throw new InvalidDataException($"The manifest of {reference} is empty.");
         }
         catch (Exception e) when (e is ArtifactNotFoundException or InvalidArtifactKeyException)

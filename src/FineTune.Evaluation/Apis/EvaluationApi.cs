@@ -1,3 +1,4 @@
+using FineTune.Models.Artifacts;
 using FineTune.Contracts;
 using FineTune.Datasets.Versions;
 using FineTune.Evaluation.Gate;

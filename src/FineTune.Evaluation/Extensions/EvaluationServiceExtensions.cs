@@ -1,3 +1,4 @@
+using FineTune.Models.Artifacts;
 using FineTune.Datasets.Versions;
 using FineTune.Evaluation.Bias;
 using FineTune.Evaluation.Consumers;

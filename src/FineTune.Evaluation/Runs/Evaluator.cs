@@ -1,3 +1,4 @@
+using FineTune.Models.Artifacts;
 using FineTune.Contracts;
 using FineTune.Datasets;
 using FineTune.Datasets.Versions;

@@ -3,10 +3,9 @@ using FineTune.Contracts;
 using FineTune.Models;
 using FineTune.Models.Adapters;
 using FineTune.Models.Llama;
-using FineTune.ServiceDefaults.Http;
 using FineTune.Storage.Artifacts;
 
-namespace FineTune.Evaluation.Runs;
+namespace FineTune.Models.Artifacts;
 
 /// <summary>
 /// The models a training job made, read from the training service's job document
@@ -26,7 +25,7 @@ public sealed class TrainedModels(IArtifactStore store, BaseModelCatalog models)
         try
         {
             await using var read = await store.GetAsync($"jobs/{jobId}/job.json", cancellationToken: cancellationToken);
-            var job = await JsonSerializer.DeserializeAsync<TrainedJob>(read.Content, ServiceJson.Options, cancellationToken);
+            var job = await JsonSerializer.DeserializeAsync<TrainedJob>(read.Content, ArtifactJson.Options, cancellationToken);
             if (job is not { Status: "succeeded", Result: not null })
                 throw new ArgumentException($"Training job '{jobId}' has no model to evaluate (status {job?.Status}).", field);
             return job;
