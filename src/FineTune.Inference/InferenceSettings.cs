@@ -10,4 +10,18 @@ public sealed class InferenceSettings
 
     /// <summary>Local scratch for downloaded adapters and models.</summary>
     public string WorkFolder { get; set; } = Path.Combine(Path.GetTempPath(), "finetune-inference");
+
+    /// <summary>Sequences one model decodes together at most.</summary>
+    public int MaxBatch { get; set; } = 16;
+
+    /// <summary>Tokens one step may process (decodes first, then prompt chunks).</summary>
+    public int StepTokens { get; set; } = 256;
+
+    /// <summary>KV-cache blocks of 16 tokens per model: admission waits when they are all reserved.</summary>
+    public int CacheBlocks { get; set; } = 1024;
+
+    /// <summary>Requests that may wait for a slot; beyond it a request gets 429 with Retry-After.</summary>
+    public int QueueLimit { get; set; } = 64;
+
+    public FineTune.Models.Serving.SchedulerSettings Batching => new(MaxBatch, StepTokens, BlockSize: 16, CacheBlocks, QueueLimit);
 }

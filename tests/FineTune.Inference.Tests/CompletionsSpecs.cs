@@ -133,4 +133,17 @@ public sealed class CompletionsSpecs : IClassFixture<CompletionsSpecs.App>
         Assert.Equal(completion.GetProperty("usage").GetProperty("prompt_tokens").GetInt32() + completion.GetProperty("usage").GetProperty("completion_tokens").GetInt32(),
             completion.GetProperty("usage").GetProperty("total_tokens").GetInt32());
     }
+
+    [Fact]
+    public async Task Concurrent_requests_share_one_running_batch_and_get_the_answers_they_get_alone()
+    {
+        var questions = Enumerable.Range(0, 8).Select(i => $"Question {i}: where is parcel {i * 37}?").ToList();
+        var alone = new List<string>();
+        foreach (var question in questions)
+            alone.Add((await _app.Chat("finetune-base").CompleteChatAsync([new UserChatMessage(question)], Greedy)).Value.Content[0].Text);
+
+        var together = await Task.WhenAll(questions.Select(q => _app.Chat("finetune-base").CompleteChatAsync([new UserChatMessage(q)], Greedy)));
+
+        Assert.Equal(alone, together.Select(c => c.Value.Content[0].Text));
+    }
 }

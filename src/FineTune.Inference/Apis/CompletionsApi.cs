@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using FineTune.Inference.Serving;
 using FineTune.Models.Generation;
-using FineTune.Models.Llama;
+using FineTune.Models.Serving;
 using FineTune.ServiceDefaults.Http;
 using FineTune.Tokenizers.Chat;
 
@@ -80,12 +80,11 @@ public static class CompletionsApi
         };
         var id = (chat ? "chatcmpl-" : "cmpl-") + Guid.NewGuid().ToString("N")[..24];
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var prompts = Enumerable.Repeat(ids, n ?? 1).ToList();
-        string Decode(int token) => model.Text.Tokenizer.Decode([token], skipSpecialTokens: true);
+        var choices = n ?? 1;
 
         if (!stream)
         {
-            var key = ResultCache.KeyFor(model.Id, chat ? "chat" : "completion", ids, options.MaxNewTokens, options.Temperature, options.TopP, stops, seed, prompts.Count);
+            var key = ResultCache.KeyFor(model.Id, chat ? "chat" : "completion", ids, options.MaxNewTokens, options.Temperature, options.TopP, stops, seed, choices);
             if (await serving.Cache.GetAsync(key, cancellationToken) is { } cached)
             {
                 http.Response.Headers["X-FineTune-Cache"] = "hit";
@@ -94,11 +93,13 @@ public static class CompletionsApi
                 Record(serving, model, ids, 0, clock.Elapsed, null, "cached", cacheHit: true);
                 return;
             }
-            var results = await model.RunAsync(() => new LlamaGenerator(model.Session).Generate(prompts, options, Decode, cancellationToken: cancellationToken), cancellationToken);
+            GenerationResult[] results;
+            try { results = await model.GenerateAsync(ids, options, choices, null, cancellationToken); }
+            catch (ServerBusyException e) { await Busy(http, e); return; }
             var usage = new Usage(ids.Length, results.Sum(r => r.CompletionTokenCount));
             object body = chat
-                ? new ChatCompletion(id, created, model.Id, [.. results.Select(r => new ChatChoice(r.SequenceIndex, new AssistantMessage("assistant", r.Text), r.FinishReason.ToOpenAiString()))], usage)
-                : new TextCompletion(id, created, model.Id, [.. results.Select(r => new TextChoice(r.SequenceIndex, r.Text, r.FinishReason.ToOpenAiString()))], usage);
+                ? new ChatCompletion(id, created, model.Id, [.. results.Select((r, i) => new ChatChoice(i, new AssistantMessage("assistant", r.Text), r.FinishReason.ToOpenAiString()))], usage)
+                : new TextCompletion(id, created, model.Id, [.. results.Select((r, i) => new TextChoice(i, r.Text, r.FinishReason.ToOpenAiString()))], usage);
             var bytes = JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), ServiceJson.Options);
             await serving.Cache.SetAsync(key, bytes, cancellationToken);
             http.Response.ContentType = "application/json";
@@ -109,15 +110,14 @@ public static class CompletionsApi
 
         // tokens come on the generation thread; the request writes them as they arrive
         var events = Channel.CreateUnbounded<TokenEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var generation = model.RunAsync(() =>
-        {
-            try { return new LlamaGenerator(model.Session).Generate(prompts, options, Decode, e => events.Writer.TryWrite(e), cancellationToken); }
-            finally { events.Writer.TryComplete(); }
-        }, cancellationToken);
+        Task<GenerationResult[]> generation;
+        try { generation = model.GenerateAsync(ids, options, choices, e => events.Writer.TryWrite(e), cancellationToken); }
+        catch (ServerBusyException e) { await Busy(http, e); return; }
+        _ = generation.ContinueWith(_ => events.Writer.TryComplete(), TaskScheduler.Default);
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         if (chat)
-            for (var i = 0; i < prompts.Count; i++)
+            for (var i = 0; i < choices; i++)
                 await WriteEventAsync(http, new ChatCompletionChunk(id, created, model.Id, [new ChunkChoice(i, new ChunkDelta("assistant", ""), null)]), cancellationToken);
         TimeSpan? firstToken = null;
         var generated = 0;
@@ -136,6 +136,12 @@ public static class CompletionsApi
         await generation;
         await http.Response.WriteAsync("data: [DONE]\n\n", cancellationToken);
         Record(serving, model, ids, generated, clock.Elapsed, firstToken, lastFinish ?? "stop", cacheHit: false);
+    }
+
+    private static Task Busy(HttpContext http, ServerBusyException e)
+    {
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(e.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Fail(http, 429, e.Message, null, "server_busy");
     }
 
     private static void Record(Serving serving, ServedModel model, int[] prompt, int completionTokens, TimeSpan latency, TimeSpan? firstToken, string finish, bool cacheHit)
