@@ -146,4 +146,20 @@ public sealed class CompletionsSpecs : IClassFixture<CompletionsSpecs.App>
 
         Assert.Equal(alone, together.Select(c => c.Value.Content[0].Text));
     }
+
+    [Fact]
+    public async Task An_adapter_trained_on_another_base_is_refused_with_a_400_and_serving_goes_on()
+    {
+        var other = FineTune.Models.Llama.LlamaModel.CreateRandom(new FineTune.Models.LlamaConfig
+        {
+            VocabSize = 64, HiddenSize = 64, IntermediateSize = 128, NumLayers = 2, NumHeads = 4, NumKeyValueHeads = 2, MaxPositionEmbeddings = 32,
+        }, seed: 3, std: 0.1f);
+        await _app.RegisterAdapterAsync("mismatch", 1, seed: 3, production: true, trainedOn: other);
+
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => _app.Chat("mismatch").CompleteChatAsync([new UserChatMessage("Hi")], Greedy));
+
+        Assert.Equal(400, error.Status);
+        Assert.Contains("cannot be served", error.Message);
+        Assert.Equal("finetune-base", (await _app.Chat("finetune-base").CompleteChatAsync([new UserChatMessage("Hi")], Greedy)).Value.Model);
+    }
 }

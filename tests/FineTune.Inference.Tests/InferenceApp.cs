@@ -42,10 +42,10 @@ public sealed class InferenceApp(IReadOnlyDictionary<string, string?>? settings 
     /// A registered version whose model is a LoRA adapter (random, so its answers differ from the base's):
     /// the training job's output and document, the registry's version document, and the production alias.
     /// </summary>
-    public async Task RegisterAdapterAsync(string name, int version, int seed, bool production)
+    public async Task RegisterAdapterAsync(string name, int version, int seed, bool production, LlamaModel? trainedOn = null)
     {
         var folder = Path.Combine(_folder.Path, $"adapter-{name}-{version}");
-        var baseModel = LlamaCheckpoints.Load(FineTune.Testing.RepositoryFiles.PathOf("models", "finetune-base"));
+        var baseModel = trainedOn ?? LlamaCheckpoints.Load(FineTune.Testing.RepositoryFiles.PathOf("models", "finetune-base"));
         var adapter = LoraAdapter.CreateFor(baseModel, new LoraAdapterConfig { Rank = 4, Alpha = 8, TargetModules = ["q_proj", "v_proj"] }, seed);
         var parameters = new AdapterParameters(adapter, baseModel.Config);
         var random = new Random(seed);

@@ -63,6 +63,12 @@ public static class CompletionsApi
         ServedModel model;
         try { model = await catalog.ResolveAsync(modelId, cancellationToken); }
         catch (UnknownModelException e) { await Fail(http, 404, e.Message, "model", "model_not_found"); return; }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FormatException or FineTune.Models.Formats.ModelFormatException)
+        {
+            // a registered adapter that does not fit its base model, or a base that is not here
+            await Fail(http, 400, $"The model '{modelId}' cannot be served: {e.Message}", "model", "model_not_servable");
+            return;
+        }
 
         var ids = prompt(model);
         var context = model.Model.Config.MaxPositionEmbeddings;
