@@ -11,6 +11,9 @@ public sealed class InferenceSettings
     /// <summary>Local scratch for downloaded adapters and models.</summary>
     public string WorkFolder { get; set; } = Path.Combine(Path.GetTempPath(), "finetune-inference");
 
+    /// <summary>Int8 (default) serves the decoder's projections from 8-bit copies, a quarter of the bytes per token; Float32 serves the weights as trained.</summary>
+    public FineTune.Models.Llama.WeightPrecision Weights { get; set; } = FineTune.Models.Llama.WeightPrecision.Int8;
+
     /// <summary>Sequences one model decodes together at most.</summary>
     public int MaxBatch { get; set; } = 16;
 

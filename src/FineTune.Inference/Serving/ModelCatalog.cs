@@ -53,12 +53,12 @@ public sealed class ModelCatalog(BaseModelCatalog bases, ProductionModels regist
 
     private async Task<ServedModel> LoadAsync(string key, CancellationToken cancellationToken)
     {
-        if (bases.Names.Contains(key)) return new ServedModel(key, trained.LoadBase(key), ModelText.Load(bases.Folder(key)), settings.Value.Batching);
+        if (bases.Names.Contains(key)) return new ServedModel(key, trained.LoadBase(key), ModelText.Load(bases.Folder(key)), settings.Value.Batching, settings.Value.Weights);
         var (name, version) = (key.Split(':')[0], int.Parse(key.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture));
         var jobId = await registry.JobOfVersionAsync(name, version, cancellationToken) ?? throw new UnknownModelException(key);
         var job = await trained.FindAsync(jobId, "model", cancellationToken);
         var baseModel = trained.LoadBase(job.Model);
         var model = await trained.LoadAsync(job, baseModel, Path.Combine(settings.Value.WorkFolder, key.Replace(':', '-')), cancellationToken);
-        return new ServedModel(key, model, ModelText.Load(bases.Folder(job.Model)), settings.Value.Batching);
+        return new ServedModel(key, model, ModelText.Load(bases.Folder(job.Model)), settings.Value.Batching, settings.Value.Weights);
     }
 }

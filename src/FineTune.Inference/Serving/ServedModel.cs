@@ -11,9 +11,9 @@ namespace FineTune.Inference.Serving;
 /// this version joins the one running batch. A request in flight keeps its model even when the name
 /// moves to another version.
 /// </summary>
-public sealed class ServedModel(string id, LlamaModel model, ModelText text, SchedulerSettings batching) : IAsyncDisposable
+public sealed class ServedModel(string id, LlamaModel model, ModelText text, SchedulerSettings batching, WeightPrecision weights) : IAsyncDisposable
 {
-    private readonly ContinuousBatcher _batcher = new(new InferenceSession(model), batching);
+    private readonly ContinuousBatcher _batcher = new(new InferenceSession(model, weights), batching);
 
     public string Id { get; } = id;
     public LlamaModel Model { get; } = model;

@@ -21,14 +21,34 @@ public sealed class InferenceSession
     private readonly RopeTable _rope;
     private Buffers _buffers = new(0, 0, null!);
 
-    public InferenceSession(LlamaModel model)
+    private readonly IProjections _projections;
+
+    /// <param name="precision">Int8 serves the decoder's projections from 8-bit copies (a quarter of the bytes per token); the embedding, norms and head stay float32.</param>
+    public InferenceSession(LlamaModel model, WeightPrecision precision = WeightPrecision.Float32)
     {
         if (!model.Layout.StoresProjections)
             throw new ArgumentException("This model holds no projection weights (a QLoRA base); serve QuantizedBase.Dequantized(model), or the merged model.", nameof(model));
         _model = model;
         _config = model.Config;
         _rope = new RopeTable(_config.HeadDim, _config.MaxPositionEmbeddings, _config.RopeTheta);
+        Precision = precision;
+        if (precision == WeightPrecision.Int8)
+        {
+            var int8 = new Int8Projections(model);
+            (_projections, ProjectionBytes, ProjectionFloat32Bytes) = (int8, int8.Bytes, int8.Float32Bytes);
+        }
+        else
+        {
+            _projections = PlainProjections.Instance;
+            ProjectionFloat32Bytes = ProjectionBytes = model.Layout.Layers.Sum(w => (long)(w.Q.Length + w.K.Length + w.V.Length + w.O.Length + w.Gate.Length + w.Up.Length + w.Down.Length)) * sizeof(float);
+        }
     }
+
+    public WeightPrecision Precision { get; }
+
+    /// <summary>Bytes the decoder's projection weights take as served, and as float32 (the memory report).</summary>
+    public long ProjectionBytes { get; }
+    public long ProjectionFloat32Bytes { get; }
 
     public LlamaModel Model => _model;
 
@@ -77,7 +97,7 @@ public sealed class InferenceSession
             var w = _model.Layout.Layers[l];
             var q = b.Q.AsSpan(0, rows * qWidth);
             var attended = b.Attended.AsSpan(0, rows * qWidth);
-            DecoderSteps.AttentionInputs(_model, PlainProjections.Instance, l, w, x, b.Norm.AsSpan(0, rows * c), b.Rstd.AsSpan(0, rows), q,
+            DecoderSteps.AttentionInputs(_model, _projections, l, w, x, b.Norm.AsSpan(0, rows * c), b.Rstd.AsSpan(0, rows), q,
                 b.K.AsSpan(0, rows * kvWidth), b.V.AsSpan(0, rows * kvWidth), b.Positions.AsSpan(0, rows), _rope, rows);
             row = 0;
             foreach (var step in steps)
@@ -93,8 +113,8 @@ public sealed class InferenceSession
                     cache.Keys(l), cache.Values(l), shape);
                 row += count;
             }
-            DecoderSteps.AttentionOutput(_model, PlainProjections.Instance, l, w, x, attended, b.Scratch.AsSpan(0, rows * c), x, rows);
-            DecoderSteps.Mlp(_model, PlainProjections.Instance, l, w, x, b.Norm.AsSpan(0, rows * c), b.Rstd.AsSpan(0, rows), b.Gate.AsSpan(0, rows * _config.IntermediateSize),
+            DecoderSteps.AttentionOutput(_model, _projections, l, w, x, attended, b.Scratch.AsSpan(0, rows * c), x, rows);
+            DecoderSteps.Mlp(_model, _projections, l, w, x, b.Norm.AsSpan(0, rows * c), b.Rstd.AsSpan(0, rows), b.Gate.AsSpan(0, rows * _config.IntermediateSize),
                 b.Up.AsSpan(0, rows * _config.IntermediateSize), b.Hidden.AsSpan(0, rows * _config.IntermediateSize), b.Scratch.AsSpan(0, rows * c), x, rows);
         }
 
