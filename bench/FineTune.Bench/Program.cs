@@ -12,6 +12,8 @@ var benchmarks = new Dictionary<string, (string Description, Func<string[], int>
     ["tokenizer"] = ("encode MB/s on English text vs tiktoken", TokenizerBench.Run),
     ["curation"] = ("a raw 100,000-record chat file curated end to end vs a System.Text.Json parse", CurationBench.Run),
     ["evaluation"] = ("300 test examples evaluated on the base model: batched generation vs one at a time, and the whole EvaluationRunner", EvaluationBench.Run),
+    ["int8"] = ("one decode step's products on SmolLM2-135M's shapes: 8-bit block weights vs fp32, with memory bandwidth", Int8Bench.Run),
+    ["serving"] = ("continuous batching on the base model: 16 clients at batch 16 vs one at a time (tokens/s), and p95 latency / first token at 8 clients", ServingBench.Run),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))
