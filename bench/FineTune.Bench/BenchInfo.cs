@@ -5,6 +5,10 @@ namespace FineTune.Bench;
 /// <summary>What every benchmark shares: the machine line, the repository, and how a step is timed.</summary>
 internal static class BenchInfo
 {
+    /// <summary>The 1, 5 and 15 minute load averages: other work on the machine moves the numbers, so every benchmark prints them.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
     public static string Machine => $"{Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
 
     public static string RepositoryRoot()

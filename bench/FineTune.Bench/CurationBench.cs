@@ -38,7 +38,7 @@ internal static class CurationBench
         var folder = keep.Length > 0 ? keep : Path.Combine(Path.GetTempPath(), $"finetune-curation-bench-{Environment.ProcessId}");
         Directory.CreateDirectory(folder);
         var root = BenchInfo.RepositoryRoot();
-        Console.WriteLine($"{BenchInfo.Machine}; load average {LoadAverage()}");
+        Console.WriteLine($"{BenchInfo.Machine}; load average {BenchInfo.LoadAverage()}");
 
         var generating = Stopwatch.StartNew();
         var raw = RawDatasetGenerator.Write(Path.Combine(folder, $"raw-{records}-{seed}.jsonl"), records, seed);
@@ -83,7 +83,7 @@ internal static class CurationBench
                 foreach (var (step, seconds) in m.StepSeconds)
                     Console.WriteLine($"| {step} | {seconds:F2} | {seconds / m.Seconds:P0} |");
             }
-            Console.WriteLine($"\nload average after: {LoadAverage()}");
+            Console.WriteLine($"\nload average after: {BenchInfo.LoadAverage()}");
             return 0;
         }
         finally
@@ -219,7 +219,4 @@ internal static class CurationBench
     }
 
     private static string Mb(long bytes) => $"{bytes / 1e6:N0}";
-
-    private static string LoadAverage()
-        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }

@@ -77,7 +77,7 @@ internal static class EvaluationBench
         }
 
         var root = BenchInfo.RepositoryRoot();
-        Console.WriteLine($"{BenchInfo.Machine}; {EngineThreads.Count} engine threads; load average {LoadAverage()}");
+        Console.WriteLine($"{BenchInfo.Machine}; {EngineThreads.Count} engine threads; load average {BenchInfo.LoadAverage()}");
         var loading = Stopwatch.StartNew();
         var modelFolder = Path.Combine(root, "models", "finetune-base");
         var model = LlamaCheckpoints.Load(modelFolder);
@@ -133,7 +133,7 @@ internal static class EvaluationBench
         foreach (var (stage, seconds) in progress.Stages(runSeconds))
             Console.WriteLine($"| {stage} | {seconds:F1} | {100 * seconds / runSeconds:F0}% |");
         Console.WriteLine($"| total | {runSeconds:F1} | 100% |");
-        Console.WriteLine($"\nload average after: {LoadAverage()}");
+        Console.WriteLine($"\nload average after: {BenchInfo.LoadAverage()}");
         return 0;
     }
 
@@ -156,7 +156,4 @@ internal static class EvaluationBench
         public IReadOnlyList<(string Stage, double Seconds)> Stages(double totalSeconds) =>
             [.. _reports.Select((r, i) => (r.Stage, (i + 1 < _reports.Count ? _reports[i + 1].At : totalSeconds) - r.At)).Where((s, i) => i > 0 || s.Item2 >= 0.05)];
     }
-
-    private static string LoadAverage()
-        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }

@@ -25,7 +25,7 @@ public static class GemmBench
         }
         Console.WriteLine($"# GEMM: {BenchInfo.Machine}; EngineThreads.Count = {EngineThreads.Count}; " +
             $"OpenBLAS {(OpenBlas.IsAvailable ? "loaded" : "MISSING")}; packed kernel {PackedKernels.Best}; " +
-            $"load average {LoadAverage()}");
+            $"load average {BenchInfo.LoadAverage()}");
         Console.WriteLine($"# median of {options.Runs} runs of ≥{options.RunMilliseconds} ms each, after warm-up; " +
             "ratio = path GFLOP/s ÷ OpenBLAS GFLOP/s");
         if (!OpenBlas.IsAvailable)
@@ -42,7 +42,7 @@ public static class GemmBench
         Console.WriteLine();
         MeasureHandOff(options);
         Console.WriteLine();
-        Console.WriteLine($"# load average at the end {LoadAverage()} (the other cores' load skews multi-threaded numbers)");
+        Console.WriteLine($"# load average at the end {BenchInfo.LoadAverage()} (the other cores' load skews multi-threaded numbers)");
         return 0;
     }
 
@@ -164,11 +164,5 @@ public static class GemmBench
         var values = GC.AllocateUninitializedArray<float>(checked((int)count));
         for (var i = 0; i < values.Length; i++) values[i] = random.NextSingle() * 2 - 1;
         return values;
-    }
-
-    private static string LoadAverage()
-    {
-        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
-        catch (IOException) { return "unknown"; }
     }
 }

@@ -32,7 +32,7 @@ public static class Int8Bench
         var runs = options.Int("runs", 21);
         var batch = options.Int("batch", 8);
         Console.WriteLine($"# Int8 decode: {BenchInfo.Machine}; EngineThreads.Count = {EngineThreads.Count}; " +
-            $"int8 kernel {Int8MatVec.Best}; load average {LoadAverage()}");
+            $"int8 kernel {Int8MatVec.Best}; load average {BenchInfo.LoadAverage()}");
 
         var weights = Build();
         long fp32Bytes = weights.Sum(w => (long)w.Rows * w.Columns * sizeof(float));
@@ -74,7 +74,7 @@ public static class Int8Bench
             Console.WriteLine(Row("int8 blocks", count, int8, int8Bytes, bandwidth, fastestFp32));
         }
         Console.WriteLine();
-        Console.WriteLine($"# load average at the end {LoadAverage()}");
+        Console.WriteLine($"# load average at the end {BenchInfo.LoadAverage()}");
         return 0;
     }
 
@@ -139,7 +139,4 @@ public static class Int8Bench
         if (partial.Sum() != values.Length / chunks * chunks) throw new InvalidOperationException("the bandwidth sum is wrong");
         return BandwidthBytes / seconds;
     }
-
-    private static string LoadAverage()
-        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }

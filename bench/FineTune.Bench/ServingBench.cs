@@ -51,7 +51,7 @@ internal static class ServingBench
     private static async Task<int> RunAsync(int requests, int promptTokens, bool quick, bool stopTokens)
     {
         var root = BenchInfo.RepositoryRoot();
-        Console.WriteLine($"{BenchInfo.Machine}; {EngineThreads.Count} engine threads; load average {LoadAverage()}");
+        Console.WriteLine($"{BenchInfo.Machine}; {EngineThreads.Count} engine threads; load average {BenchInfo.LoadAverage()}");
         var modelFolder = Path.Combine(root, "models", "finetune-base");
         var model = LlamaCheckpoints.Load(modelFolder);
         var text = ModelText.Load(modelFolder);
@@ -92,7 +92,7 @@ internal static class ServingBench
         Console.WriteLine($"aggregate tokens/s at {ThroughputClients} clients, batch {Batch} vs one at a time: {speedUp:F2}× (issue: at least 6×) {Verdict(speedUp >= 6)}");
         Console.WriteLine($"{LatencyClients} clients, {latency.Requests.Count} requests: p95 latency {Ms(latency.Latency(0.95))} ms (issue: under 2,000) {Verdict(latency.Latency(0.95) < TimeSpan.FromSeconds(2))}; " +
             $"p95 time to first token {Ms(latency.FirstToken(0.95))} ms (issue: under 300) {Verdict(latency.FirstToken(0.95) < TimeSpan.FromMilliseconds(300))}");
-        Console.WriteLine($"load average after: {LoadAverage()}");
+        Console.WriteLine($"load average after: {BenchInfo.LoadAverage()}");
         return 0;
     }
 
@@ -171,7 +171,4 @@ internal static class ServingBench
     private static string Ms(TimeSpan time) => $"{time.TotalMilliseconds:N0}";
 
     private static string Verdict(bool met) => met ? "— met" : "— NOT met";
-
-    private static string LoadAverage()
-        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }

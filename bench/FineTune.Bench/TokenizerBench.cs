@@ -23,7 +23,7 @@ internal static class TokenizerBench
 
         var load = Stopwatch.StartNew();
         var tokenizer = Tokenizer.Cl100kBase(Path.Combine(fixtures, "cl100k_base.tiktoken"));
-        Console.WriteLine($"cl100k_base loaded in {load.Elapsed.TotalMilliseconds:F0} ms; {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+        Console.WriteLine($"cl100k_base loaded in {load.Elapsed.TotalMilliseconds:F0} ms; {Environment.ProcessorCount} cores, load average {BenchInfo.LoadAverage()}");
 
         var texts = new (string Name, string Text, int Distinct)[]
         {
@@ -44,7 +44,7 @@ internal static class TokenizerBench
             Console.WriteLine($"| {name} | {bytes / 1e6:F2} | {distinct / 1024} | {ours:F1} | {Format(node?.Wasm)} | {Format(node?.Js)} | " +
                 $"{Ratio(ours, node?.Wasm)} | {Ratio(ours, node?.Js)} |");
         }
-        Console.WriteLine($"load average after: {LoadAverage()}");
+        Console.WriteLine($"load average after: {BenchInfo.LoadAverage()}");
         return 0;
     }
 
@@ -92,7 +92,4 @@ internal static class TokenizerBench
     private static string Format(double? value) => value is { } v ? $"{v:F1}" : "—";
 
     private static string Ratio(double ours, double? reference) => reference is { } r ? $"{ours / r:F2}×" : "—";
-
-    private static string LoadAverage()
-        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 }
