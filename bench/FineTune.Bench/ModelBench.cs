@@ -11,7 +11,7 @@ namespace FineTune.Bench;
 /// same shapes, same thread count, run one after the other in this invocation.
 ///   train   forward + backward + AdamW step     (--batch, --seq)
 ///   forward forward only                         (--batch, --seq)
-///   decode  greedy generation at batch 1 with a KV cache: a --seq-token prompt, then --tokens new ones
+///   decode  greedy generation at batch 1 with a KV cache: a --seq-token prompt, then --tokens new ones (--weights float32|int8)
 /// </summary>
 internal static class ModelBench
 {
@@ -39,15 +39,21 @@ internal static class ModelBench
         };
         int batch = options.Int("batch", mode == "decode" ? 1 : 4), seq = options.Int("seq", mode == "decode" ? 16 : 128);
         int steps = options.Int("steps", 3), tokens = options.Int("tokens", 32), threads = options.Int("threads", EngineThreads.Count);
+        var weights = options.String("weights", "float32") switch
+        {
+            "float32" => WeightPrecision.Float32,
+            "int8" => WeightPrecision.Int8,
+            var other => throw new ArgumentException($"--weights must be float32 or int8 (decode serves either), got '{other}'."),
+        };
         EngineThreads.Count = threads;
         var model = LlamaModel.CreateRandom(config, seed: 0);
-        Console.WriteLine($"{mode} {configName}: {model.ParameterCount:N0} parameters, batch {batch}, seq {seq}, {threads} threads, {BenchInfo.Machine}");
+        Console.WriteLine($"{mode} {configName}: {model.ParameterCount:N0} parameters, batch {batch}, seq {seq}, {threads} threads, {(mode == "decode" ? $"{weights} weights, " : "")}{BenchInfo.Machine}; load average {BenchInfo.LoadAverage()}");
 
         var (perStep, tokensPerStep) = mode switch
         {
             "train" => TimeTraining(model, batch, seq, steps),
             "forward" => TimeForward(model, batch, seq, steps),
-            "decode" => TimeDecode(model, seq, tokens, steps),
+            "decode" => TimeDecode(model, seq, tokens, steps, weights),
             _ => throw new ArgumentException($"unknown mode {mode}"),
         };
         var ours = tokensPerStep / perStep;
@@ -82,9 +88,9 @@ internal static class ModelBench
         return (Median(steps, () => pass.Forward(ids, targets)), batch * seq);
     }
 
-    private static (double SecondsPerStep, int Tokens) TimeDecode(LlamaModel model, int promptLength, int tokens, int steps)
+    private static (double SecondsPerStep, int Tokens) TimeDecode(LlamaModel model, int promptLength, int tokens, int steps, WeightPrecision weights)
     {
-        var generator = new LlamaGenerator(new InferenceSession(model));
+        var generator = new LlamaGenerator(new InferenceSession(model, weights));
         var (prompt, _) = RandomBatch(model.Config.VocabSize, promptLength);
         var options = SamplingOptions.Greedy with { MaxNewTokens = tokens };
         return (Median(steps, () => generator.Generate([prompt], options)), tokens);
