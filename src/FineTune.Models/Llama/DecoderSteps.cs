@@ -50,12 +50,15 @@ internal static class DecoderSteps
     }
 
     // x: (N,C) -> final norm (N,C) -> logits (N,V)
-    public static void Head(LlamaModel model, ReadOnlySpan<float> x, Span<float> norm, Span<float> rstd, Span<float> logits, int n)
+    public static void Head(LlamaModel model, IProjections projections, ReadOnlySpan<float> x, Span<float> norm, Span<float> rstd, Span<float> logits, int n)
     {
         var config = model.Config;
         RmsNorm.Forward(norm, rstd, x, model[model.Layout.FinalNorm], config.RmsNormEps);
-        Linear.Forward(logits, norm, model[model.Layout.LmHead], default, config.HiddenSize, config.VocabSize);
+        projections.Forward(HeadLayer, "lm_head", logits, norm, model[model.Layout.LmHead], default, config.HiddenSize, config.VocabSize);
     }
+
+    /// <summary>The layer index the head goes by when a projection set serves it too.</summary>
+    public const int HeadLayer = -1;
 
     public static ReadOnlySpan<float> Bias(LlamaModel model, ParameterTensor? slice) => slice is null ? default : model[slice];
 }

@@ -23,7 +23,7 @@ public sealed class InferenceSession
 
     private readonly IProjections _projections;
 
-    /// <param name="precision">Int8 serves the decoder's projections from 8-bit copies (a quarter of the bytes per token); the embedding, norms and head stay float32.</param>
+    /// <param name="precision">Int8 serves the decoder's projections and the head from 8-bit copies (a quarter of the bytes per token); the embedding and norms stay float32.</param>
     public InferenceSession(LlamaModel model, WeightPrecision precision = WeightPrecision.Float32)
     {
         if (!model.Layout.StoresProjections)
@@ -40,13 +40,14 @@ public sealed class InferenceSession
         else
         {
             _projections = PlainProjections.Instance;
-            ProjectionFloat32Bytes = ProjectionBytes = model.Layout.Layers.Sum(w => (long)(w.Q.Length + w.K.Length + w.V.Length + w.O.Length + w.Gate.Length + w.Up.Length + w.Down.Length)) * sizeof(float);
+            ProjectionFloat32Bytes = ProjectionBytes = (model.Layout.Layers.Sum(w => (long)(w.Q.Length + w.K.Length + w.V.Length + w.O.Length + w.Gate.Length + w.Up.Length + w.Down.Length))
+                + model.Layout.LmHead.Length) * sizeof(float);
         }
     }
 
     public WeightPrecision Precision { get; }
 
-    /// <summary>Bytes the decoder's projection weights take as served, and as float32 (the memory report).</summary>
+    /// <summary>Bytes the projection and head weights take as served, and as float32 (the memory report).</summary>
     public long ProjectionBytes { get; }
     public long ProjectionFloat32Bytes { get; }
 
@@ -126,7 +127,7 @@ public sealed class InferenceSession
             x.Slice((row - 1) * c, c).CopyTo(b.Last.AsSpan(s * c, c));
             steps[s].Cache.Length += steps[s].Tokens.Length;
         }
-        DecoderSteps.Head(_model, b.Last.AsSpan(0, steps.Count * c), b.Norm.AsSpan(0, steps.Count * c), b.Rstd.AsSpan(0, steps.Count), logits, steps.Count);
+        DecoderSteps.Head(_model, _projections, b.Last.AsSpan(0, steps.Count * c), b.Norm.AsSpan(0, steps.Count * c), b.Rstd.AsSpan(0, steps.Count), logits, steps.Count);
     }
 
     private Buffers EnsureBuffers(int rows, int sequences)

@@ -11,7 +11,7 @@ public enum WeightPrecision
 }
 
 /// <summary>
-/// The decoder's projections (q, k, v, o, gate, up, down) served from int8 copies of their weights.
+/// The decoder's projections (q, k, v, o, gate, up, down) and the head served from int8 copies of their weights.
 /// A projection whose input width is not a multiple of the 32-weight block (688 in the shipped model's
 /// MLP) is quantized with zero columns added, and its inputs padded to match, so every projection is
 /// 8-bit. Inference only: there is no backward.
@@ -35,6 +35,8 @@ internal sealed class Int8Projections : IProjections
                      })
                 _matrices[(layer, module)] = (Quantize(model[weight], outWidth, inWidth), inWidth);
         }
+        // the head is the largest single matrix of a small model (49k × 576 in SmolLM2): it is read every token too
+        _matrices[(DecoderSteps.HeadLayer, "lm_head")] = (Quantize(model[model.Layout.LmHead], config.VocabSize, c), c);
         Bytes = _matrices.Values.Sum(m => m.Matrix.ByteSize);
         Float32Bytes = _matrices.Values.Sum(m => (long)m.Matrix.Rows * m.Columns * sizeof(float));
     }
