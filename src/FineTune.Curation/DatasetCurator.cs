@@ -12,6 +12,9 @@ using MassTransit;
 
 namespace FineTune.Curation;
 
+/// <summary>A curation's answer: the version, and whether this request made it (false: an earlier identical request did).</summary>
+public sealed record Curated(DatasetManifest Manifest, bool IsNew);
+
 /// <summary>A file id that names no stored file.</summary>
 public sealed class UnknownFileException(string fileId) : Exception($"No file with id '{fileId}'.")
 {
@@ -27,7 +30,7 @@ public sealed class UnknownFileException(string fileId) : Exception($"No file wi
 public sealed class DatasetCurator(FileStore files, DatasetVersionStore versions, FeedbackLog feedback, CurationPipeline pipeline,
     KeyedLocks locks, IPublishEndpoint publish, CurationMetrics metrics, ILogger<DatasetCurator> logger)
 {
-    public async Task<DatasetManifest> CurateAsync(string dataset, IReadOnlyList<string> fileIds, CurationOptions options,
+    public async Task<Curated> CurateAsync(string dataset, IReadOnlyList<string> fileIds, CurationOptions options,
         Guid? retrainingRequestId = null, IProgress<CurationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         DatasetNames.Validate(dataset);
@@ -40,7 +43,7 @@ public sealed class DatasetCurator(FileStore files, DatasetVersionStore versions
         {
             logger.LogInformation("Dataset {Dataset} v{Version} already answers this request; announcing it again", dataset, existing.Version);
             await publish.Publish(existing.ToEvent(), cancellationToken);
-            return existing;
+            return new Curated(existing, IsNew: false);
         }
 
         var sources = new List<CurationSource>();
@@ -72,7 +75,7 @@ public sealed class DatasetCurator(FileStore files, DatasetVersionStore versions
         logger.LogInformation("Curated {Dataset} v{Version} ({Sha}): {Train}/{Validation}/{Test} records in {Seconds:0.0} s",
             dataset, manifest.Version, manifest.Sha256[..12], manifest.Train.Records, manifest.Validation.Records, manifest.Test.Records, clock.Elapsed.TotalSeconds);
         await publish.Publish(manifest.ToEvent(), cancellationToken);
-        return manifest;
+        return new Curated(manifest, IsNew: true);
     }
 
     /// <summary>The next version of a dataset: its current version's sources and options, plus the feedback collected since.</summary>
@@ -82,7 +85,7 @@ public sealed class DatasetCurator(FileStore files, DatasetVersionStore versions
             ?? throw new InvalidOperationException($"Retraining request {request.RequestId} names dataset {request.CurrentDataset.DatasetId} v{request.CurrentDataset.Version}, which does not exist.");
         var collected = await feedback.ListAsync(current.Dataset, cancellationToken);
         var sources = current.Sources.Concat(collected.Where(id => !current.Sources.Contains(id))).ToList();
-        return await CurateAsync(current.Dataset, sources, current.Options, request.RequestId, cancellationToken: cancellationToken);
+        return (await CurateAsync(current.Dataset, sources, current.Options, request.RequestId, cancellationToken: cancellationToken)).Manifest;
     }
 
     // reports on the pipeline's own thread, in order (Progress<T> would post to the thread pool, out of order)

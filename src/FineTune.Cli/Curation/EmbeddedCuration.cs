@@ -48,7 +48,7 @@ internal sealed class EmbeddedCuration : IAsyncDisposable
         IProgress<CurationProgress> progress, CancellationToken cancellationToken)
     {
         await using var scope = _host.Services.CreateAsyncScope();
-        var manifest = await scope.ServiceProvider.GetRequiredService<DatasetCurator>().CurateAsync(dataset, [fileId], options, progress: progress, cancellationToken: cancellationToken);
+        var (manifest, _) = await scope.ServiceProvider.GetRequiredService<DatasetCurator>().CurateAsync(dataset, [fileId], options, progress: progress, cancellationToken: cancellationToken);
         var report = await scope.ServiceProvider.GetRequiredService<DatasetVersionStore>().ReadJsonAsync<CurationReport>(manifest.Report, cancellationToken);
         return (manifest, report);
     }

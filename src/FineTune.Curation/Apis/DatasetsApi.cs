@@ -38,15 +38,12 @@ public static class DatasetsApi
         return app;
     }
 
-    public static async Task<IResult> CurateAsync(string name, CurateRequest request, DatasetCurator curator, DatasetVersionStore store, CancellationToken cancellationToken)
+    public static async Task<IResult> CurateAsync(string name, CurateRequest request, DatasetCurator curator, CancellationToken cancellationToken)
     {
         try
         {
-            var known = (await store.ListAsync(name, cancellationToken)).Count;
-            var manifest = await curator.CurateAsync(name, request.FileIds ?? [], request.Options ?? new CurationOptions(), cancellationToken: cancellationToken);
-            return manifest.Version > known
-                ? Results.Created($"/api/datasets/{name}/versions/{manifest.Version}", manifest)
-                : Results.Ok(manifest);
+            var (manifest, isNew) = await curator.CurateAsync(name, request.FileIds ?? [], request.Options ?? new CurationOptions(), cancellationToken: cancellationToken);
+            return isNew ? Results.Created($"/api/datasets/{name}/versions/{manifest.Version}", manifest) : Results.Ok(manifest);
         }
         catch (ArgumentException e) { return Invalid(e); }
         catch (UnknownFileException e) { return Results.Problem(e.Message, statusCode: 404, title: "Unknown file", extensions: new Dictionary<string, object?> { ["file_id"] = e.FileId }); }

@@ -99,7 +99,7 @@ public sealed record CurationOptions
     {
         Ingestion.Validate();
         Length.Validate();
-        _ = Columns;
+        _ = Columns; // parsing the column mapping is its check
         Require(NearDuplicateThreshold is > 0 and <= 1, "near_duplicate_threshold", $"must be in (0, 1], got {NearDuplicateThreshold}");
         Language.Validate();
         Require(KFolds is 0 or (>= 2 and <= 20), "k_folds", $"must be 0 (none) or 2..20, got {KFolds}");

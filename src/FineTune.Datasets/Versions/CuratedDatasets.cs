@@ -28,11 +28,20 @@ public sealed class CuratedDatasets(IArtifactStore store)
     /// <summary>Copies a split to a local file, checking its SHA-256 against the manifest.</summary>
     public async Task DownloadAsync(CuratedFile file, string path, CancellationToken cancellationToken = default)
     {
+        // hashed as it is copied: the file is read once
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         await using (var read = await store.GetAsync(file.Key, cancellationToken: cancellationToken))
         await using (var local = File.Create(path))
-            await read.Content.CopyToAsync(local, cancellationToken);
-        await using var check = File.OpenRead(path);
-        var sha = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(check, cancellationToken));
+        {
+            var buffer = new byte[1 << 16];
+            int count;
+            while ((count = await read.Content.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, count);
+                await local.WriteAsync(buffer.AsMemory(0, count), cancellationToken);
+            }
+        }
+        var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
         if (sha != file.Sha256) throw new InvalidDataException($"'{file.Key}' has SHA-256 {sha}, but its manifest says {file.Sha256}.");
     }
 }
