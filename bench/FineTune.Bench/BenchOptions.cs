@@ -1,3 +1,5 @@
+using FineTune.Models.Llama;
+
 namespace FineTune.Bench;
 
 /// <summary>--name value pairs after the benchmark's name.</summary>
@@ -18,6 +20,15 @@ internal sealed class BenchOptions
     }
 
     public string String(string name, string fallback) => _values.GetValueOrDefault(name, fallback);
+
+    /// <summary><c>--weights int8|fp32</c> (<c>float32</c> also reads as fp32), one spelling for every benchmark that serves either.</summary>
+    public WeightPrecision Weights(WeightPrecision fallback) => String("weights", "") switch
+    {
+        "" => fallback,
+        "int8" => WeightPrecision.Int8,
+        "fp32" or "float32" => WeightPrecision.Float32,
+        var other => throw new ArgumentException($"--weights must be int8 or fp32, got '{other}'."),
+    };
 
     public int Int(string name, int fallback) =>
         !_values.TryGetValue(name, out var text) ? fallback

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FineTune.Contracts;
 using FineTune.Datasets;
 using FineTune.Datasets.Canaries;
+using FineTune.Datasets.Safety;
 using FineTune.Engine.Kernels;
 using FineTune.Evaluation;
 using FineTune.Evaluation.Bias;

@@ -5,12 +5,11 @@ using FineTune.Engine.Quantization;
 namespace FineTune.Bench;
 
 /// <summary>
-/// One decode step's matrix-vector products on SmolLM2-135M's shapes (30 layers of q, k, v, o,
-/// gate, up, down, then the LM head), each layer its own weights so nothing stays in cache: fp32
-/// through <see cref="Gemm.Sgemm(Transpose, Transpose, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>
-/// (what <c>Linear</c> runs) and <see cref="Gemm.MultiplyPacked(ReadOnlySpan{float}, int, PackedWeights, Span{float}, bool)"/>
-/// (the fastest fp32 decode path), against <see cref="Int8Matrix"/>. Reports tokens/s, weight bytes
-/// read per step and the fraction of the memory read bandwidth measured in the same run.
+/// One step's products on SmolLM2-135M's shapes (30 layers of q, k, v, o, gate, up, down, then the
+/// LM head), each layer its own weights so nothing stays in cache, for 1 activation row (decode) up
+/// to a prefill chunk: fp32 through <see cref="Gemm.MultiplyPacked(ReadOnlySpan{float}, int, PackedWeights, Span{float}, bool)"/>
+/// (the fastest fp32 path, what float32 serving runs) against <see cref="Int8Matrix.Multiply(ReadOnlySpan{float}, int, Span{float})"/>.
+/// Reports rows/s, weight bytes read per step and the fraction of the memory read bandwidth measured in the same run.
 /// </summary>
 public static class Int8Bench
 {
@@ -18,7 +17,7 @@ public static class Int8Bench
 
     private const long BandwidthBytes = 1L << 30; // far beyond any cache, as the weights are
 
-    private sealed record Weight(int Rows, int Columns, float[] Fp32, PackedWeights Packed, Int8Matrix Int8);
+    private sealed record Weight(int Rows, int Columns, PackedWeights Packed, Int8Matrix Int8);
 
     public static int Run(string[] args)
     {
@@ -26,13 +25,19 @@ public static class Int8Bench
         try { options = BenchOptions.Parse(args); }
         catch (ArgumentException e)
         {
-            Console.Error.WriteLine($"int8: {e.Message} Options: --runs N (default 21), --batch N (default 8).");
+            Console.Error.WriteLine($"int8: {e.Message} Options: --runs N (default 21), --batches N,N,... (activation rows per step, default 1,8,16,92).");
             return 2;
         }
         var runs = options.Int("runs", 21);
-        var batch = options.Int("batch", 8);
+        var batchList = options.String("batches", "1,8,16,92");
+        var batches = batchList.Split(',').Select(b => int.TryParse(b, out var n) && n > 0 ? n : 0).ToArray();
+        if (batches.Contains(0))
+        {
+            Console.Error.WriteLine($"int8: --batches must be positive whole numbers separated by commas, got '{batchList}'.");
+            return 2;
+        }
         Console.WriteLine($"# Int8 decode: {BenchInfo.Machine}; EngineThreads.Count = {EngineThreads.Count}; " +
-            $"int8 kernel {Int8MatVec.Best}; load average {BenchInfo.LoadAverage()}");
+            $"int8 kernel {Int8FloatGemm.Best}; load average {BenchInfo.LoadAverage()}");
 
         var weights = Build();
         long fp32Bytes = weights.Sum(w => (long)w.Rows * w.Columns * sizeof(float));
@@ -42,24 +47,18 @@ public static class Int8Bench
 
         var bandwidth = MeasureReadBandwidth(runs);
         Console.WriteLine($"# memory read bandwidth (sum of a 1 GiB float array on {EngineThreads.Count} threads): {bandwidth / 1e9:F1} GB/s");
-        Console.WriteLine($"# median of {runs} steps per path after 3 warm-up steps, the paths timed in turns; a step is every product once, for 1 or {batch} vectors");
+        Console.WriteLine($"# median of {runs} steps per path after 3 warm-up steps, the paths timed in turns; a step is every product once, for {string.Join(", ", batches)} rows");
         Console.WriteLine();
-        Console.WriteLine("| path | vectors | ms per step | tokens/s | weight MB per step | GB/s | fraction of read bandwidth | vs faster fp32 |");
+        Console.WriteLine("| path | rows | ms per step | rows/s | weight MB per step | GB/s | fraction of read bandwidth | vs fp32 packed |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var count in new[] { 1, batch })
+        foreach (var count in batches)
         {
             var x = new float[(long)count * Intermediate];
             var y = new float[(long)count * Vocabulary];
             var random = new Random(5);
             for (var i = 0; i < x.Length; i++) x[i] = random.NextSingle() * 2 - 1;
 
-            var (sgemm, packed, int8) = InterleavedMedians(runs,
-                () =>
-                {
-                    foreach (var w in weights)
-                        Gemm.Sgemm(Transpose.No, Transpose.Yes, count, w.Rows, w.Columns, 1, x.AsSpan(0, count * w.Columns), w.Columns,
-                            w.Fp32, w.Columns, 0, y, w.Rows);
-                },
+            var times = InterleavedMedians(runs,
                 () =>
                 {
                     foreach (var w in weights) Gemm.MultiplyPacked(x.AsSpan(0, count * w.Columns), count, w.Packed, y, accumulate: false);
@@ -68,10 +67,8 @@ public static class Int8Bench
                 {
                     foreach (var w in weights) w.Int8.Multiply(x.AsSpan(0, count * w.Columns), count, y);
                 });
-            var fastestFp32 = Math.Min(sgemm, packed);
-            Console.WriteLine(Row("fp32 Sgemm", count, sgemm, fp32Bytes, bandwidth, fastestFp32));
-            Console.WriteLine(Row("fp32 MultiplyPacked", count, packed, fp32Bytes, bandwidth, fastestFp32));
-            Console.WriteLine(Row("int8 blocks", count, int8, int8Bytes, bandwidth, fastestFp32));
+            Console.WriteLine(Row("fp32 MultiplyPacked", count, times[0], fp32Bytes, bandwidth, times[0]));
+            Console.WriteLine(Row("int8 W8A32", count, times[1], int8Bytes, bandwidth, times[0]));
         }
         Console.WriteLine();
         Console.WriteLine($"# load average at the end {BenchInfo.LoadAverage()}");
@@ -80,11 +77,10 @@ public static class Int8Bench
 
     /// <summary>
     /// Median seconds of each step, timed in turns (one of each, then again) rather than one path
-    /// after another, so that load from other processes falls on all three alike.
+    /// after another, so that load from other processes falls on all paths alike.
     /// </summary>
-    private static (double, double, double) InterleavedMedians(int runs, Action first, Action second, Action third)
+    private static double[] InterleavedMedians(int runs, params Action[] steps)
     {
-        Action[] steps = [first, second, third];
         var times = new double[steps.Length][];
         for (var s = 0; s < steps.Length; s++)
         {
@@ -99,12 +95,12 @@ public static class Int8Bench
             times[s][r] = clock.Elapsed.TotalSeconds;
         }
         foreach (var t in times) Array.Sort(t);
-        return (times[0][runs / 2], times[1][runs / 2], times[2][runs / 2]);
+        return [.. times.Select(t => t[runs / 2])];
     }
 
-    private static string Row(string path, int count, double seconds, long bytes, double bandwidth, double fastestFp32) =>
+    private static string Row(string path, int count, double seconds, long bytes, double bandwidth, double fp32) =>
         $"| {path} | {count} | {seconds * 1e3:F2} | {count / seconds:F1} | {bytes / 1e6:F1} | {bytes / seconds / 1e9:F1} | " +
-        $"{bytes / seconds / bandwidth:P0} | {fastestFp32 / seconds:F2}× |";
+        $"{bytes / seconds / bandwidth:P0} | {fp32 / seconds:F2}× |";
 
     /// <summary>Every product of one step, in model order, each with weights of its own.</summary>
     private static List<Weight> Build()
@@ -119,7 +115,7 @@ public static class Int8Bench
         {
             var w = new float[shape.Rows * shape.Columns];
             for (var i = 0; i < w.Length; i++) w[i] = (random.NextSingle() - 0.5f) * 0.1f;
-            return new Weight(shape.Rows, shape.Columns, w, PackedWeights.Pack(w, shape.Rows, shape.Columns),
+            return new Weight(shape.Rows, shape.Columns, PackedWeights.Pack(w, shape.Rows, shape.Columns),
                 Int8Matrix.Quantize(w, shape.Rows, shape.Columns));
         })];
     }

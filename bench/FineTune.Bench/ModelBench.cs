@@ -11,7 +11,7 @@ namespace FineTune.Bench;
 /// same shapes, same thread count, run one after the other in this invocation.
 ///   train   forward + backward + AdamW step     (--batch, --seq)
 ///   forward forward only                         (--batch, --seq)
-///   decode  greedy generation at batch 1 with a KV cache: a --seq-token prompt, then --tokens new ones (--weights float32|int8)
+///   decode  greedy generation at batch 1 with a KV cache: a --seq-token prompt, then --tokens new ones (--weights fp32|int8)
 /// </summary>
 internal static class ModelBench
 {
@@ -39,12 +39,7 @@ internal static class ModelBench
         };
         int batch = options.Int("batch", mode == "decode" ? 1 : 4), seq = options.Int("seq", mode == "decode" ? 16 : 128);
         int steps = options.Int("steps", 3), tokens = options.Int("tokens", 32), threads = options.Int("threads", EngineThreads.Count);
-        var weights = options.String("weights", "float32") switch
-        {
-            "float32" => WeightPrecision.Float32,
-            "int8" => WeightPrecision.Int8,
-            var other => throw new ArgumentException($"--weights must be float32 or int8 (decode serves either), got '{other}'."),
-        };
+        var weights = options.Weights(WeightPrecision.Float32);
         EngineThreads.Count = threads;
         var model = LlamaModel.CreateRandom(config, seed: 0);
         Console.WriteLine($"{mode} {configName}: {model.ParameterCount:N0} parameters, batch {batch}, seq {seq}, {threads} threads, {(mode == "decode" ? $"{weights} weights, " : "")}{BenchInfo.Machine}; load average {BenchInfo.LoadAverage()}");

@@ -1,7 +1,12 @@
 namespace FineTune.Contracts;
 
 /// <summary>One served request, as monitoring needs it for drift and SLOs (no prompt text: privacy).</summary>
-/// <param name="PromptTokenSample">Up to a few hundred prompt token ids, for token-frequency drift.</param>
+/// <param name="PromptTokenSample">
+/// A token-frequency sketch of the prompt: up to 256 token ids of its PII-redacted message texts, sorted
+/// (a bag: the frequencies survive, the text cannot be read back).
+/// </param>
+/// <param name="SafetyFlagged">The output safety screen found an answer unsafe.</param>
+/// <param name="Refused">An answer refused the request.</param>
 public sealed record InferenceRecorded(
     string RequestId,
     ModelRef Model,

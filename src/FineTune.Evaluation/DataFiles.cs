@@ -7,16 +7,5 @@ internal static class DataFiles
 {
     public static string PathOf(string name) => Path.Combine(AppContext.BaseDirectory, "Data", name);
 
-    public static JsonElement ReadJson(string path)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            return document.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{path}: not valid JSON ({e.Message}).", e);
-        }
-    }
+    public static JsonElement ReadJson(string path) => FineTune.Datasets.JsonDataFile.Read(path);
 }

@@ -26,5 +26,11 @@ public sealed class InferenceSettings
     /// <summary>Requests that may wait for a slot; beyond it a request gets 429 with Retry-After.</summary>
     public int QueueLimit { get; set; } = 64;
 
+    /// <summary>
+    /// Memory for registered versions kept loaded (adapters, and fully fine-tuned models with their own
+    /// batcher); past it the least recently used idle version is unloaded. Base models are not counted.
+    /// </summary>
+    public int LoadedVersionsMegabytes { get; set; } = 2048;
+
     public FineTune.Models.Serving.SchedulerSettings Batching => new(MaxBatch, StepTokens, BlockSize: 16, CacheBlocks, QueueLimit);
 }

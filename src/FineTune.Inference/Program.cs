@@ -9,6 +9,7 @@ builder.AddInferenceServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapCompletionsApi();
+app.MapLoadedModelsApi();
 app.Run();
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>

@@ -1,5 +1,6 @@
 using FineTune.Datasets.Canaries;
 using FineTune.Datasets.Pii;
+using FineTune.Datasets.Safety;
 using FineTune.Evaluation.Safety;
 
 namespace FineTune.Evaluation.Tests;

@@ -1,4 +1,5 @@
 using FineTune.Contracts;
+using FineTune.Datasets.Safety;
 using FineTune.Evaluation.Bias;
 using FineTune.Evaluation.Gate;
 using FineTune.Evaluation.Reports;

@@ -39,8 +39,7 @@ public sealed class InferenceApp(IReadOnlyDictionary<string, string?>? settings 
     public Task PublishAsync(object message) => Services.GetRequiredService<IBus>().Publish(message);
 
     /// <summary>
-    /// A registered version whose model is a LoRA adapter (random, so its answers differ from the base's):
-    /// the training job's output and document, the registry's version document, and the production alias.
+    /// A registered version whose model is a LoRA adapter (random, so its answers differ from the base's).
     /// </summary>
     public async Task RegisterAdapterAsync(string name, int version, int seed, bool production, LlamaModel? trainedOn = null)
     {
@@ -51,16 +50,34 @@ public sealed class InferenceApp(IReadOnlyDictionary<string, string?>? settings 
         var random = new Random(seed);
         for (var i = 0; i < parameters.Values.Length; i++) parameters.Values[i] = (float)(random.NextDouble() - 0.5) * 2f; // B starts at zero: make the adapter matter, visibly
         parameters.ToAdapter(baseModel.Config).Save(folder);
+        await RegisterOutputAsync(name, version, folder, production, isAdapter: true);
+    }
+
+    /// <summary>A registered version whose model is a whole fine-tuned model (the base with its weights perturbed), as full fine-tuning or HFT leave it.</summary>
+    public async Task RegisterFullModelAsync(string name, int version, int seed, bool production)
+    {
+        var folder = Path.Combine(_folder.Path, $"model-{name}-{version}");
+        var model = LlamaCheckpoints.Load(FineTune.Testing.RepositoryFiles.PathOf("models", "finetune-base"));
+        var random = new Random(seed);
+        for (var i = 0; i < model.Parameters.Length; i++) model.Parameters[i] += (float)(random.NextDouble() - 0.5) * 0.2f;
+        LlamaCheckpoints.Save(model, folder);
+        await RegisterOutputAsync(name, version, folder, production, isAdapter: false);
+    }
+
+    // the training job's output and document, the registry's version document, and the production alias
+    private async Task RegisterOutputAsync(string name, int version, string folder, bool production, bool isAdapter)
+    {
         var jobId = $"ftjob-{name}{version}";
         foreach (var file in Directory.EnumerateFiles(folder))
         {
             await using var content = File.OpenRead(file);
             await Store.PutAsync($"jobs/{jobId}/output/{Path.GetFileName(file)}", content);
         }
+        var weights = isAdapter ? "adapter_model.safetensors" : "model.safetensors";
         await Put($"jobs/{jobId}/job.json", new
         {
             id = jobId, model = "finetune-base", status = "succeeded", dataset = new { dataset_id = "tickets", version = 1, sha256 = "x" },
-            result = new { weights = new { uri = $"artifacts://jobs/{jobId}/output/adapter_model.safetensors", sha256 = "x", length = 1 }, is_adapter = true },
+            result = new { weights = new { uri = $"artifacts://jobs/{jobId}/output/{weights}", sha256 = "x", length = 1 }, is_adapter = isAdapter },
         });
         await Put($"registry/models/{name}/versions/{version:D6}.json", new { name, version, job_id = jobId });
         if (production) await Put($"registry/models/{name}/model.json", new { name, aliases = new { production = version } });

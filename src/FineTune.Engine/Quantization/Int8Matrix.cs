@@ -5,9 +5,11 @@ namespace FineTune.Engine.Quantization;
 
 /// <summary>
 /// A frozen (out, in) weight matrix in the <see cref="Int8Block"/> format, for serving a model with
-/// 8-bit base weights: <c>y = W·x</c> for one activation vector (decode) or a few (batched decode)
-/// runs on int8 dot products, reading 34 bytes per 32 weights instead of 128. Rows are stored one
-/// after another, each as Columns/32 blocks, so a row is one contiguous stretch of memory.
+/// 8-bit base weights: <c>y = W·x</c> for one activation vector (decode), a batched decode step or a
+/// prefill chunk dequantizes each block in registers and multiplies it into float32 activations
+/// (<see cref="Int8FloatGemm"/>), reading 34 bytes per 32 weights instead of 128. A vector's result
+/// is the same bits whatever other vectors share the call. Rows are stored one after another, each
+/// as Columns/32 blocks, so a row is one contiguous stretch of memory.
 /// </summary>
 public sealed unsafe class Int8Matrix
 {
@@ -78,11 +80,11 @@ public sealed unsafe class Int8Matrix
     /// <summary>
     /// <c>y = W·x</c> for <paramref name="count"/> vectors (batched decode): x holds count × Columns
     /// values and y receives count × Rows, vector after vector. Each vector's result equals the
-    /// single-vector product exactly.
+    /// single-vector product exactly, whatever the count and the other vectors.
     /// </summary>
-    public void Multiply(ReadOnlySpan<float> x, int count, Span<float> y) => Multiply(Int8MatVec.Best, x, count, y);
+    public void Multiply(ReadOnlySpan<float> x, int count, Span<float> y) => Multiply(Int8FloatGemm.Best, x, count, y);
 
-    internal void Multiply(Int8Kernel kernel, ReadOnlySpan<float> x, int count, Span<float> y) => Run(x, count, y, kernel);
+    internal void Multiply(Int8FloatKernel kernel, ReadOnlySpan<float> x, int count, Span<float> y) => Run(x, count, y, kernel);
 
     /// <summary>The scalar reference for <see cref="Multiply(ReadOnlySpan{float}, int, Span{float})"/>; the tests hold every kernel to it.</summary>
     internal void MultiplyReference(ReadOnlySpan<float> x, int count, Span<float> y) => Run(x, count, y, kernel: null);
@@ -93,25 +95,26 @@ public sealed unsafe class Int8Matrix
     /// <summary>The stored scale of the block holding (row, column).</summary>
     internal float ScaleAt(int row, int column) => ScaleOfBlock(BlockOf(row, column));
 
-    /// <param name="kernel">null for <see cref="Int8MatVec.Reference"/>.</param>
-    private void Run(ReadOnlySpan<float> x, int count, Span<float> y, Int8Kernel? kernel)
+    /// <param name="kernel">null for <see cref="Int8FloatGemm.Reference"/>.</param>
+    private void Run(ReadOnlySpan<float> x, int count, Span<float> y, Int8FloatKernel? kernel)
+    {
+        Check(x, count, y);
+        fixed (float* xp = x)
+        fixed (float* yp = y)
+        {
+            var weights = (byte*)Unsafe.AsPointer(ref _blocks[0]);
+            if (kernel is { } chosen) Int8FloatGemm.Multiply(chosen, weights, Rows, BlocksPerRow, xp, count, yp);
+            else Int8FloatGemm.Reference(weights, Rows, BlocksPerRow, xp, count, yp);
+        }
+    }
+
+    private void Check(ReadOnlySpan<float> x, int count, Span<float> y)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         if (x.Length != (long)count * Columns)
             throw new ArgumentException($"x holds {x.Length} values; {count} vectors of {Columns} inputs need {(long)count * Columns}", nameof(x));
         if (y.Length < (long)count * Rows)
             throw new ArgumentException($"y holds {y.Length} values; {count} vectors of {Rows} outputs need {(long)count * Rows}", nameof(y));
-        using var activations = Int8Activations.Quantize(x);
-        fixed (sbyte* codes = activations.Codes)
-        fixed (short* wide = activations.Wide)
-        fixed (float* scales = activations.Scales)
-        fixed (float* yp = y)
-        {
-            var weights = (byte*)Unsafe.AsPointer(ref _blocks[0]);
-            var quantized = new Int8MatVec.Activations(codes, wide, scales);
-            if (kernel is { } chosen) Int8MatVec.Multiply(chosen, weights, Rows, BlocksPerRow, quantized, count, yp);
-            else Int8MatVec.Reference(weights, Rows, BlocksPerRow, quantized, count, yp);
-        }
     }
 
     private int BlockOf(int row, int column) => (int)(((long)row * Columns + column) / Int8Block.Size);

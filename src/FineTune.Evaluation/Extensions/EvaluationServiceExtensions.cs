@@ -1,4 +1,5 @@
 using FineTune.Models.Artifacts;
+using FineTune.Datasets.Safety;
 using FineTune.Datasets.Versions;
 using FineTune.Evaluation.Bias;
 using FineTune.Evaluation.Consumers;
@@ -32,7 +33,7 @@ public static class EvaluationServiceExtensions
         });
 
         builder.Services.AddSingleton(new BaseModelCatalog(settings.Models));
-        builder.Services.AddSingleton<ISafetyScreen>(_ => LexiconSafetyScreen.Load());
+        builder.Services.AddSingleton<ISafetyScreen>(_ => LexiconSafetyScreen.Default);
         builder.Services.AddSingleton(_ => BiasProbes.Load());
         builder.Services.AddSingleton(_ => RedTeamSet.Load());
         builder.Services.AddSingleton<EvaluationRunner>();

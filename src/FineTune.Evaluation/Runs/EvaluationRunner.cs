@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FineTune.Datasets;
 using FineTune.Datasets.Pii;
+using FineTune.Datasets.Safety;
 using FineTune.Evaluation.Bias;
 using FineTune.Evaluation.Gate;
 using FineTune.Evaluation.Safety;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FineTune.Datasets.Safety;
 
 namespace FineTune.Evaluation.Safety;
 

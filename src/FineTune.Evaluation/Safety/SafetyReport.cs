@@ -1,4 +1,5 @@
 using FineTune.Datasets.Pii;
+using FineTune.Datasets.Safety;
 
 namespace FineTune.Evaluation.Safety;
 

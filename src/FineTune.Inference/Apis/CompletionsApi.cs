@@ -33,7 +33,7 @@ public static class CompletionsApi
             return;
         }
         await GenerateAsync(new Serving(http, catalog, cache, records, metrics), request.Model, request.MaxCompletionTokens ?? request.MaxTokens, request.Temperature, request.TopP, request.Stop,
-            request.Seed, request.N, request.Stream, chat: true, model => model.Text.ChatPrompt(messages), "messages");
+            request.Seed, request.N, request.Stream, chat: true, model => model.Text.ChatPrompt(messages), [.. messages.Select(m => m.Content!)], "messages");
     }
 
     public static async Task CompleteAsync(HttpContext http, ModelCatalog catalog, ResultCache cache, InferenceRecords records, InferenceMetrics metrics)
@@ -41,14 +41,14 @@ public static class CompletionsApi
         if (await ReadAsync<CompletionRequest>(http) is not { } request) return;
         if (string.IsNullOrEmpty(request.Prompt)) { await Fail(http, 400, "'prompt' is required.", "prompt"); return; }
         await GenerateAsync(new Serving(http, catalog, cache, records, metrics), request.Model, request.MaxTokens, request.Temperature, request.TopP, request.Stop, request.Seed, request.N,
-            request.Stream, chat: false, model => model.Text.Tokenizer.Encode(request.Prompt, FineTune.Tokenizers.SpecialTokenPolicy.AsText), "prompt");
+            request.Stream, chat: false, model => model.Text.Tokenizer.Encode(request.Prompt, FineTune.Tokenizers.SpecialTokenPolicy.AsText), [request.Prompt], "prompt");
     }
 
     /// <summary>What one request is served with.</summary>
     private sealed record Serving(HttpContext Http, ModelCatalog Catalog, ResultCache Cache, InferenceRecords Records, InferenceMetrics Metrics);
 
     private static async Task GenerateAsync(Serving serving, string? modelId, int? maxTokens, float? temperature, float? topP,
-        JsonElement? stop, long? seed, int? n, bool stream, bool chat, Func<ServedModel, int[]> prompt, string promptField)
+        JsonElement? stop, long? seed, int? n, bool stream, bool chat, Func<ModelLease, int[]> prompt, IReadOnlyList<string> promptTexts, string promptField)
     {
         var (http, catalog) = (serving.Http, serving.Catalog);
         var cancellationToken = http.RequestAborted;
@@ -60,7 +60,7 @@ public static class CompletionsApi
         if (n is < 1 or > 8) { await Fail(http, 400, $"'n' must be between 1 and 8, got {n}.", "n"); return; }
         if (Stops(stop) is not { } stops) { await Fail(http, 400, "'stop' must be a string or an array of up to 4 strings.", "stop"); return; }
 
-        ServedModel model;
+        ModelLease model;
         try { model = await catalog.ResolveAsync(modelId, cancellationToken); }
         catch (UnknownModelException e) { await Fail(http, 404, e.Message, "model", "model_not_found"); return; }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FormatException or FineTune.Models.Formats.ModelFormatException)
@@ -69,9 +69,10 @@ public static class CompletionsApi
             await Fail(http, 400, $"The model '{modelId}' cannot be served: {e.Message}", "model", "model_not_servable");
             return;
         }
+        await using var held = model; // the version stays loaded until this request is done
 
         var ids = prompt(model);
-        var context = model.Model.Config.MaxPositionEmbeddings;
+        var context = model.ContextLength;
         if (ids.Length >= context)
         {
             await Fail(http, 400, $"The prompt is {ids.Length} tokens; this model's context is {context}, which leaves no room to answer.", promptField, "context_length_exceeded");
@@ -96,7 +97,7 @@ public static class CompletionsApi
                 http.Response.Headers["X-FineTune-Cache"] = "hit";
                 http.Response.ContentType = "application/json";
                 await http.Response.Body.WriteAsync(cached, cancellationToken);
-                Record(serving, model, ids, 0, clock.Elapsed, null, "cached", cacheHit: true);
+                Record(serving, model, promptTexts, ids.Length, CachedAnswers(cached), 0, clock.Elapsed, null, "cached", cacheHit: true);
                 return;
             }
             GenerationResult[] results;
@@ -110,7 +111,7 @@ public static class CompletionsApi
             await serving.Cache.SetAsync(key, bytes, cancellationToken);
             http.Response.ContentType = "application/json";
             await http.Response.Body.WriteAsync(bytes, cancellationToken);
-            Record(serving, model, ids, usage.CompletionTokens, clock.Elapsed, null, results[0].FinishReason.ToOpenAiString(), cacheHit: false);
+            Record(serving, model, promptTexts, ids.Length, [.. results.Select(r => r.Text)], usage.CompletionTokens, clock.Elapsed, null, results[0].FinishReason.ToOpenAiString(), cacheHit: false);
             return;
         }
 
@@ -127,12 +128,14 @@ public static class CompletionsApi
                 await WriteEventAsync(http, new ChatCompletionChunk(id, created, model.Id, [new ChunkChoice(i, new ChunkDelta("assistant", ""), null)]), cancellationToken);
         TimeSpan? firstToken = null;
         var generated = 0;
+        var answers = Enumerable.Range(0, choices).Select(_ => new System.Text.StringBuilder()).ToArray();
         string? lastFinish = null;
         await foreach (var e in events.Reader.ReadAllAsync(cancellationToken))
         {
             firstToken ??= clock.Elapsed;
             generated++;
             lastFinish = e.FinishReason?.ToOpenAiString() ?? lastFinish;
+            answers[e.SequenceIndex].Append(e.Text);
             var finish = e.FinishReason?.ToOpenAiString();
             object chunk = chat
                 ? new ChatCompletionChunk(id, created, model.Id, [new ChunkChoice(e.SequenceIndex, new ChunkDelta(null, e.Text), finish)])
@@ -141,7 +144,7 @@ public static class CompletionsApi
         }
         await generation;
         await http.Response.WriteAsync("data: [DONE]\n\n", cancellationToken);
-        Record(serving, model, ids, generated, clock.Elapsed, firstToken, lastFinish ?? "stop", cacheHit: false);
+        Record(serving, model, promptTexts, ids.Length, [.. answers.Select(a => a.ToString())], generated, clock.Elapsed, firstToken, lastFinish ?? "stop", cacheHit: false);
     }
 
     private static Task Busy(HttpContext http, ServerBusyException e)
@@ -150,12 +153,23 @@ public static class CompletionsApi
         return Fail(http, 429, e.Message, null, "server_busy");
     }
 
-    private static void Record(Serving serving, ServedModel model, int[] prompt, int completionTokens, TimeSpan latency, TimeSpan? firstToken, string finish, bool cacheHit)
+    // what monitoring hears of one answered request: counts, timings, safety flags and a prompt sketch, never the text
+    private static void Record(Serving serving, ModelLease model, IReadOnlyList<string> promptTexts, int promptTokens, IReadOnlyList<string> answers,
+        int completionTokens, TimeSpan latency, TimeSpan? firstToken, string finish, bool cacheHit)
     {
-        serving.Metrics.Answered(model.Id, completionTokens, latency, firstToken);
-        serving.Records.Record(new FineTune.Contracts.InferenceRecorded(serving.Http.TraceIdentifier, InferenceRecords.RefOf(model.Id), null, prompt.Length, completionTokens,
-            latency.TotalMilliseconds, firstToken?.TotalMilliseconds, finish, cacheHit, SafetyFlagged: false, Refused: false, 200,
-            [.. prompt.Take(InferenceRecords.PromptSample)], DateTimeOffset.UtcNow));
+        var (flagged, refused) = AnswerScreen.Screen(string.Join("\n", promptTexts), answers);
+        serving.Metrics.Answered(model.Id, completionTokens, latency, firstToken, flagged);
+        serving.Records.Record(new FineTune.Contracts.InferenceRecorded(serving.Http.TraceIdentifier, InferenceRecords.RefOf(model.Id), model.Adapter?.Id, promptTokens,
+            completionTokens, latency.TotalMilliseconds, firstToken?.TotalMilliseconds, finish, cacheHit, flagged, refused, 200,
+            PromptSketch.Of(promptTexts, model.Text.Tokenizer), DateTimeOffset.UtcNow));
+    }
+
+    // the choices' texts in a cached chat or text completion
+    private static List<string> CachedAnswers(byte[] cached)
+    {
+        using var document = JsonDocument.Parse(cached);
+        return [.. document.RootElement.GetProperty("choices").EnumerateArray()
+            .Select(c => (c.TryGetProperty("message", out var message) ? message.GetProperty("content") : c.GetProperty("text")).GetString() ?? "")];
     }
 
     private static async Task WriteEventAsync(HttpContext http, object chunk, CancellationToken cancellationToken)

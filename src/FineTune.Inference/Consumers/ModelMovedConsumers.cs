@@ -15,6 +15,6 @@ public sealed class ModelMovedConsumer(ModelCatalog catalog) : IConsumer<ModelPr
     {
         if (alias != "production") return;
         catalog.Invalidate(name);
-        await catalog.ResolveAsync(name, cancellationToken);
+        await using var preloaded = await catalog.ResolveAsync(name, cancellationToken); // loaded now, not by the next request
     }
 }

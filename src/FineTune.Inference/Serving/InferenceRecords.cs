@@ -6,12 +6,12 @@ namespace FineTune.Inference.Serving;
 
 /// <summary>
 /// <see cref="InferenceRecorded"/> for monitoring, sent in small batches (up to 32, or every second)
-/// so a busy server does not publish once per request. A record holds counts, timings and a sample
-/// of prompt token ids — never the prompt's text.
+/// so a busy server does not publish once per request. A record holds counts, timings, safety flags and
+/// a <see cref="PromptSketch"/> — never the prompt's text.
 /// </summary>
 public sealed class InferenceRecords(IBus bus, ILogger<InferenceRecords> logger) : BackgroundService
 {
-    public const int PromptSample = 256, BatchSize = 32;
+    public const int BatchSize = 32;
     private readonly Channel<InferenceRecorded> _pending = Channel.CreateBounded<InferenceRecorded>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 

@@ -29,7 +29,6 @@ public sealed class AdapterParameters
         }
         Modules = all;
         Values = new float[offset];
-        Gradients = new float[offset];
         foreach (var m in all)
         {
             var weights = adapter.Modules[m.Path];
@@ -42,7 +41,11 @@ public sealed class AdapterParameters
     public LoraAdapterConfig Config { get; }
     public IReadOnlyList<AdapterModuleSlices> Modules { get; }
     public float[] Values { get; }
-    public float[] Gradients { get; }
+
+    /// <summary>Allocated on first use: an adapter that is only served or merged never needs one.</summary>
+    public float[] Gradients => _gradients ??= new float[Values.Length];
+
+    private float[]? _gradients;
 
     public AdapterModuleSlices? Find(int layer, string module) => _modules.GetValueOrDefault((layer, module));
 

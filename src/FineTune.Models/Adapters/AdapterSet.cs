@@ -7,7 +7,7 @@ namespace FineTune.Models.Adapters;
 /// served as the base with that adapter merged in (built on first use, then kept), and unloaded by
 /// name, which drops its merged copy. The base itself never changes, so any number of adapters can
 /// come and go on it. A QLoRA adapter is merged into the dequantized 4-bit base it was trained on.
-/// (Mixing adapters row by row inside one batch, without merging, is the inference service's job.)
+/// (To serve many adapters row by row in one batch without merging, see <see cref="ServingAdapter"/>.)
 /// </summary>
 public sealed class AdapterSet(LlamaModel baseModel, string? baseModelName = null)
 {

@@ -10,7 +10,7 @@ namespace FineTune.Models.Artifacts;
 /// <summary>
 /// The models a training job made, read from the training service's job document
 /// (<c>jobs/{id}/job.json</c>) and its output folder (<c>jobs/{id}/output/</c>): a PEFT adapter is
-/// merged into its base, a full model is loaded as it is.
+/// merged into its base (or, for serving, kept beside it), a full model is loaded as it is.
 /// </summary>
 public sealed class TrainedModels(IArtifactStore store, BaseModelCatalog models)
 {
@@ -39,6 +39,15 @@ public sealed class TrainedModels(IArtifactStore store, BaseModelCatalog models)
     /// <summary>Downloads the job's output and loads the model it makes on top of <paramref name="baseModel"/>.</summary>
     public async Task<LlamaModel> LoadAsync(TrainedJob job, LlamaModel baseModel, string workFolder, CancellationToken cancellationToken)
     {
+        var folder = await DownloadAsync(job, workFolder, cancellationToken);
+        return job.Result!.IsAdapter
+            ? AdapterMerge.Merge(baseModel, new AdapterParameters(LoadAdapter(job, folder, baseModel), baseModel.Config))
+            : LlamaCheckpoints.Load(folder);
+    }
+
+    /// <summary>The job's output (a PEFT adapter or a whole model) copied into <c>{workFolder}/{job id}</c>; returns that folder.</summary>
+    public async Task<string> DownloadAsync(TrainedJob job, string workFolder, CancellationToken cancellationToken)
+    {
         var folder = Path.Combine(workFolder, job.Id);
         Directory.CreateDirectory(folder);
         var prefix = $"jobs/{job.Id}/output/";
@@ -48,10 +57,11 @@ public sealed class TrainedModels(IArtifactStore store, BaseModelCatalog models)
             await using var local = File.Create(Path.Combine(folder, info.Key[prefix.Length..]));
             await read.Content.CopyToAsync(local, cancellationToken);
         }
-        return job.Result!.IsAdapter
-            ? AdapterMerge.Merge(baseModel, new AdapterParameters(LoraAdapter.Load(folder, baseModel.Config), baseModel.Config))
-            : LlamaCheckpoints.Load(folder);
+        return folder;
     }
+
+    /// <summary>The adapter in a downloaded job folder, checked against its base (shapes, and the base's name when the adapter records one).</summary>
+    public static LoraAdapter LoadAdapter(TrainedJob job, string folder, LlamaModel baseModel) => LoraAdapter.Load(folder, baseModel.Config, job.Model);
 
     public LlamaModel LoadBase(string name) => LlamaCheckpoints.Load(models.Folder(name));
 }

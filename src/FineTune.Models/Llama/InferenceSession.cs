@@ -1,17 +1,22 @@
 using FineTune.Engine.Layers;
+using FineTune.Models.Adapters;
 
 namespace FineTune.Models.Llama;
 
 /// <summary>New tokens of one sequence for an <see cref="InferenceSession.Forward"/> step.</summary>
 /// <param name="Cache">The sequence's keys and values so far; the tokens are appended to it.</param>
 /// <param name="Tokens">A whole prompt (prefill) or the one token sampled last (decode).</param>
-public readonly record struct SequenceStep(KvCache Cache, ReadOnlyMemory<int> Tokens);
+/// <param name="Adapter">The adapter this sequence is served with, on the session's base; null for the base itself.</param>
+public readonly record struct SequenceStep(KvCache Cache, ReadOnlyMemory<int> Tokens, ServingAdapter? Adapter = null);
 
 /// <summary>
 /// Runs a <see cref="LlamaModel"/> forward for serving: every new token of every sequence in a step
 /// goes through each weight matrix together (one GEMM of all rows — prefill and decode rows mixed),
 /// while attention runs per sequence against its own <see cref="KvCache"/>. Only the last token of
-/// each sequence reaches the vocabulary projection, the widest product of all.
+/// each sequence reaches the vocabulary projection, the widest product of all. Sequences may name
+/// different <see cref="ServingAdapter"/>s: the base product is still shared by every row, and each
+/// run of rows with one adapter adds that adapter's delta (steps with the same adapter side by side
+/// make fewer, larger adapter products).
 /// Not thread-safe: one session per thread, any number of sessions per model.
 /// </summary>
 public sealed class InferenceSession
@@ -20,10 +25,14 @@ public sealed class InferenceSession
     private readonly LlamaConfig _config;
     private readonly RopeTable _rope;
     private Buffers _buffers = new(0, 0, null!);
+    private readonly List<AttentionWork> _attention = [];
 
-    private readonly IProjections _projections;
+    private readonly MixedAdapterProjections _projections;
 
-    /// <param name="precision">Int8 serves the decoder's projections and the head from 8-bit copies (a quarter of the bytes per token); the embedding and norms stay float32.</param>
+    /// <param name="precision">
+    /// Int8 serves the decoder's projections and the head from 8-bit copies (a quarter of the bytes per
+    /// token); Float32 from packed float32 copies. The embedding and norms are always the model's own.
+    /// </param>
     public InferenceSession(LlamaModel model, WeightPrecision precision = WeightPrecision.Float32)
     {
         if (!model.Layout.StoresProjections)
@@ -35,19 +44,22 @@ public sealed class InferenceSession
         if (precision == WeightPrecision.Int8)
         {
             var int8 = new Int8Projections(model);
-            (_projections, ProjectionBytes, ProjectionFloat32Bytes) = (int8, int8.Bytes, int8.Float32Bytes);
+            (_projections, ProjectionBytes, ProjectionFloat32Bytes) = (new MixedAdapterProjections(int8), int8.Bytes, int8.Float32Bytes);
         }
         else
         {
-            _projections = PlainProjections.Instance;
-            ProjectionFloat32Bytes = ProjectionBytes = (model.Layout.Layers.Sum(w => (long)(w.Q.Length + w.K.Length + w.V.Length + w.O.Length + w.Gate.Length + w.Up.Length + w.Down.Length))
-                + model.Layout.LmHead.Length) * sizeof(float);
+            // packed once for the AVX-512 kernel: faster than OpenBLAS for a step's few rows, and a row's result does not depend on the others
+            var packed = new PackedProjections(model);
+            (_projections, ProjectionBytes, ProjectionFloat32Bytes) = (new MixedAdapterProjections(packed), packed.Bytes, packed.Bytes);
         }
     }
 
     public WeightPrecision Precision { get; }
 
-    /// <summary>Bytes the projection and head weights take as served, and as float32 (the memory report).</summary>
+    /// <summary>
+    /// Bytes of the served copies of the projection and head weights (int8 blocks, or float32 packed
+    /// panels — held beside the model's own parameters), and the same weights as float32 (the memory report).
+    /// </summary>
     public long ProjectionBytes { get; }
     public long ProjectionFloat32Bytes { get; }
 
@@ -74,9 +86,12 @@ public sealed class InferenceSession
                 throw new ArgumentException(
                     $"A sequence at position {step.Cache.Length} with {step.Tokens.Length} new tokens would pass its cache's capacity of {step.Cache.Capacity} positions.",
                     nameof(steps));
+            if (step.Adapter is { } adapter && !ReferenceEquals(adapter.Base, _model))
+                throw new ArgumentException($"The adapter '{adapter.Id}' was prepared for another base model than this session serves.", nameof(steps));
             rows += step.Tokens.Length;
         }
         var b = EnsureBuffers(rows, steps.Count);
+        PlanAdapterSegments(steps);
 
         // gather ids and positions of every new row
         var row = 0;
@@ -101,6 +116,7 @@ public sealed class InferenceSession
             DecoderSteps.AttentionInputs(_model, _projections, l, w, x, b.Norm.AsSpan(0, rows * c), b.Rstd.AsSpan(0, rows), q,
                 b.K.AsSpan(0, rows * kvWidth), b.V.AsSpan(0, rows * kvWidth), b.Positions.AsSpan(0, rows), _rope, rows);
             row = 0;
+            _attention.Clear();
             foreach (var step in steps)
             {
                 // this sequence's new keys and values join its cache, then its queries attend to all of it
@@ -110,10 +126,10 @@ public sealed class InferenceSession
                 b.V.AsSpan(row * kvWidth, count * kvWidth).CopyTo(cache.Values(l).AsSpan(cache.Length * kvWidth));
                 var shape = new AttentionShape(1, count, cache.Length + count, _config.NumHeads, _config.NumKeyValueHeads,
                     _config.HeadDim, queryOffset: cache.Length, kvCapacity: cache.Capacity);
-                Attention.Forward(attended.Slice(row * qWidth, count * qWidth), default, q.Slice(row * qWidth, count * qWidth),
-                    cache.Keys(l), cache.Values(l), shape);
+                _attention.Add(new AttentionWork(b.Attended, row * qWidth, b.Q, row * qWidth, cache.Keys(l), cache.Values(l), shape));
                 row += count;
             }
+            Attention.ForwardEach(_attention); // every sequence's heads in one parallel loop
             DecoderSteps.AttentionOutput(_model, _projections, l, w, x, attended, b.Scratch.AsSpan(0, rows * c), x, rows);
             DecoderSteps.Mlp(_model, _projections, l, w, x, b.Norm.AsSpan(0, rows * c), b.Rstd.AsSpan(0, rows), b.Gate.AsSpan(0, rows * _config.IntermediateSize),
                 b.Up.AsSpan(0, rows * _config.IntermediateSize), b.Hidden.AsSpan(0, rows * _config.IntermediateSize), b.Scratch.AsSpan(0, rows * c), x, rows);
@@ -128,6 +144,25 @@ public sealed class InferenceSession
             steps[s].Cache.Length += steps[s].Tokens.Length;
         }
         DecoderSteps.Head(_model, _projections, b.Last.AsSpan(0, steps.Count * c), b.Norm.AsSpan(0, steps.Count * c), b.Rstd.AsSpan(0, steps.Count), logits, steps.Count);
+    }
+
+    // consecutive steps with the same adapter become one segment, so its delta is one product
+    private void PlanAdapterSegments(IReadOnlyList<SequenceStep> steps)
+    {
+        var segments = _projections.Segments;
+        segments.Clear();
+        var row = 0;
+        foreach (var step in steps)
+        {
+            var count = step.Tokens.Length;
+            if (step.Adapter is { } adapter)
+            {
+                if (segments.Count > 0 && segments[^1] is var last && ReferenceEquals(last.Adapter, adapter) && last.Start + last.Count == row)
+                    segments[^1] = last with { Count = last.Count + count };
+                else segments.Add(new AdapterSegment(row, count, adapter));
+            }
+            row += count;
+        }
     }
 
     private Buffers EnsureBuffers(int rows, int sequences)

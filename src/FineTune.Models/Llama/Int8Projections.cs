@@ -14,7 +14,10 @@ public enum WeightPrecision
 /// The decoder's projections (q, k, v, o, gate, up, down) and the head served from int8 copies of their weights.
 /// A projection whose input width is not a multiple of the 32-weight block (688 in the shipped model's
 /// MLP) is quantized with zero columns added, and its inputs padded to match, so every projection is
-/// 8-bit. Inference only: there is no backward.
+/// 8-bit. Every row count runs the same W8A32 kernel (<see cref="Int8Matrix.Multiply(ReadOnlySpan{float}, int, Span{float})"/>:
+/// weights dequantized in registers, activations kept in float32), whose sums for one row do not
+/// depend on the other rows of the step, so a sequence's logits are the same bits whether it decodes
+/// alone, batched with fifteen others, or as part of a prefill chunk. Inference only: there is no backward.
 /// </summary>
 internal sealed class Int8Projections : IProjections
 {
@@ -23,20 +26,8 @@ internal sealed class Int8Projections : IProjections
 
     public Int8Projections(LlamaModel model)
     {
-        var config = model.Config;
-        int c = config.HiddenSize, q = config.NumHeads * config.HeadDim, kv = config.NumKeyValueHeads * config.HeadDim, inner = config.IntermediateSize;
-        for (var layer = 0; layer < config.NumLayers; layer++)
-        {
-            var w = model.Layout.Layers[layer];
-            foreach (var (module, weight, inWidth, outWidth) in new[]
-                     {
-                         ("q_proj", w.Q, c, q), ("k_proj", w.K, c, kv), ("v_proj", w.V, c, kv), ("o_proj", w.O, q, c),
-                         ("gate_proj", w.Gate, c, inner), ("up_proj", w.Up, c, inner), ("down_proj", w.Down, inner, c),
-                     })
-                _matrices[(layer, module)] = (Quantize(model[weight], outWidth, inWidth), inWidth);
-        }
-        // the head is the largest single matrix of a small model (49k × 576 in SmolLM2): it is read every token too
-        _matrices[(DecoderSteps.HeadLayer, "lm_head")] = (Quantize(model[model.Layout.LmHead], config.VocabSize, c), c);
+        foreach (var p in ServedProjection.Of(model))
+            _matrices[(p.Layer, p.Module)] = (Quantize(model[p.Weight], p.OutChannels, p.InChannels), p.InChannels);
         Bytes = _matrices.Values.Sum(m => m.Matrix.ByteSize);
         Float32Bytes = _matrices.Values.Sum(m => (long)m.Matrix.Rows * m.Columns * sizeof(float));
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using FineTune.Models.Adapters;
 using FineTune.Models.Generation;
 using FineTune.Models.Llama;
 
@@ -16,8 +17,10 @@ public sealed class ServerBusyException(TimeSpan retryAfter)
 /// Continuous batching over one model: requests join and leave between steps. A loop asks the
 /// <see cref="IterationScheduler"/> for a step — one token for every decoding sequence, prompt chunks
 /// for the rest of the token budget — runs it as one <see cref="InferenceSession.Forward"/> over every
-/// sequence's own KV cache, samples where a row yields a token, and reports back. A request whose
-/// client goes away is cancelled at once and frees its slot; a full queue is refused with a retry time.
+/// sequence's own KV cache, samples where a row yields a token, and reports back. Requests for
+/// different adapters of the model share the batch: each row carries its own adapter, and rows with
+/// the same adapter are put side by side. A request whose client goes away is cancelled at once and
+/// frees its slot; a full queue is refused with a retry time.
 /// </summary>
 public sealed class ContinuousBatcher : IAsyncDisposable
 {
@@ -40,10 +43,13 @@ public sealed class ContinuousBatcher : IAsyncDisposable
     public IterationScheduler Scheduler => _scheduler;
 
     /// <summary>Generates one sequence as part of whatever batch is running; completes when it finishes.</summary>
+    /// <param name="adapter">Serve the sequence with this adapter on the batcher's model; null for the model itself.</param>
     public Task<GenerationResult> SubmitAsync(int[] prompt, SamplingOptions options, Func<int, string>? decode = null, TokenCallback? onToken = null,
-        CancellationToken cancellationToken = default)
+        ServingAdapter? adapter = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
+        if (adapter is not null && !ReferenceEquals(adapter.Base, _session.Model))
+            throw new ArgumentException($"The adapter '{adapter.Id}' was prepared for another base model than this batcher serves.", nameof(adapter));
         var config = _session.Model.Config;
         if (prompt.Length == 0) throw new ArgumentException("A prompt needs at least one token.", nameof(prompt));
         var room = config.MaxPositionEmbeddings - prompt.Length;
@@ -51,7 +57,7 @@ public sealed class ContinuousBatcher : IAsyncDisposable
         var maxNew = Math.Min(options.MaxNewTokens, room);
         var id = Interlocked.Increment(ref _nextId);
         var entry = new Entry(new ServingSequence(id, prompt.Length, maxNew, cancellationToken), new SequenceGeneration(options, prompt, 0, room),
-            _session.NewCache(prompt.Length + maxNew), prompt, decode, onToken);
+            _session.NewCache(prompt.Length + maxNew), prompt, decode, onToken, adapter);
         _entries[id] = entry;
         var submitted = _scheduler.Submit(entry.Sequence);
         if (submitted.Outcome == SubmitOutcome.Rejected)
@@ -80,18 +86,16 @@ public sealed class ContinuousBatcher : IAsyncDisposable
             var clock = Stopwatch.StartNew();
             steps.Clear();
             rows.Clear();
-            foreach (var sequence in plan.Decodes)
-                if (_entries.TryGetValue(sequence.Id, out var e))
-                {
-                    steps.Add(new SequenceStep(e.Cache, new[] { e.LastToken }));
-                    rows.Add((e, true));
-                }
-            foreach (var chunk in plan.Prefills)
-                if (_entries.TryGetValue(chunk.Sequence.Id, out var e))
-                {
-                    steps.Add(new SequenceStep(e.Cache, e.Prompt.AsMemory(chunk.Start, chunk.Length)));
-                    rows.Add((e, chunk.CompletesPrompt));
-                }
+            foreach (var e in plan.Decodes.Select(Live).OfType<Entry>().OrderBy(AdapterOrder))
+            {
+                steps.Add(new SequenceStep(e.Cache, new[] { e.LastToken }, e.Adapter));
+                rows.Add((e, true));
+            }
+            foreach (var (e, chunk) in plan.Prefills.Select(c => (Entry: Live(c.Sequence), Chunk: c)).Where(p => p.Entry is not null).OrderBy(p => AdapterOrder(p.Entry!)))
+            {
+                steps.Add(new SequenceStep(e!.Cache, e.Prompt.AsMemory(chunk.Start, chunk.Length), e.Adapter));
+                rows.Add((e, chunk.CompletesPrompt));
+            }
             try { Step(steps, rows); }
             catch (Exception error)
             {
@@ -107,6 +111,11 @@ public sealed class ContinuousBatcher : IAsyncDisposable
             _scheduler.ObserveStepDuration(clock.Elapsed);
         }
     }
+
+    private Entry? Live(ServingSequence sequence) => _entries.GetValueOrDefault(sequence.Id);
+
+    // rows of one adapter side by side: each adapter's delta is then one product per projection
+    private static string AdapterOrder(Entry entry) => entry.Adapter?.Id ?? "";
 
     private void Step(List<SequenceStep> steps, List<(Entry Entry, bool Samples)> rows)
     {
@@ -142,8 +151,10 @@ public sealed class ContinuousBatcher : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private sealed class Entry(ServingSequence sequence, SequenceGeneration generation, KvCache cache, int[] prompt, Func<int, string>? decode, TokenCallback? onToken)
+    private sealed class Entry(ServingSequence sequence, SequenceGeneration generation, KvCache cache, int[] prompt, Func<int, string>? decode, TokenCallback? onToken,
+        ServingAdapter? adapter)
     {
+        public ServingAdapter? Adapter { get; } = adapter;
         public ServingSequence Sequence { get; } = sequence;
         public SequenceGeneration Generation { get; } = generation;
         public KvCache Cache { get; } = cache;

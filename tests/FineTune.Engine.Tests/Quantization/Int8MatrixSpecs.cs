@@ -14,10 +14,11 @@ public class Int8MatrixSpecs
     // 1/512 covers both with room to spare, and is far below what a wrong code would cost (2×).
     private const float RoundTripSlack = 1 + 1f / 512;
 
-    // ‖y_int8 − y_fp32‖ / ‖y_fp32‖ with both W and x quantized per block of 32: measured 0.0071–0.0079
-    // on normal weights and activations at 576×1536 and 1536×576 over four seeds (0.003–0.008 at 5×64).
-    // 0.012 leaves about 50% headroom for seeds, not for a wrong scale or a misplaced block.
-    private const double RelativeErrorTolerance = 0.012;
+    // ‖y_int8 − y_fp32‖ / ‖y_fp32‖ with W quantized per block of 32 and x in float32: measured
+    // 0.0053–0.0054 on normal weights and activations at 576×1536 and 1536×576, 0.0050 at 5×64
+    // (0.0071–0.0079 when x was quantized too). 0.008 leaves about 50% headroom for seeds, not for a
+    // wrong scale or a misplaced block.
+    private const double RelativeErrorTolerance = 0.008;
 
     private static float[] Normal(int count, double sigma, int seed)
     {
@@ -130,8 +131,8 @@ public class Int8MatrixSpecs
         var x = Normal(columns, 1.0, columns);
         var expected = new float[rows];
         matrix.MultiplyReference(x, 1, expected);
-        Assert.NotEmpty(Int8MatVec.Supported);
-        foreach (var kernel in Int8MatVec.Supported)
+        Assert.NotEmpty(Int8FloatGemm.Supported);
+        foreach (var kernel in Int8FloatGemm.Supported)
         {
             var actual = new float[rows];
             matrix.Multiply(kernel, x, 1, actual);
@@ -192,7 +193,7 @@ public class Int8MatrixSpecs
         matrix.Dequantize(dequantized);
         var x = new float[columns];
         x[picked] = 1f;
-        foreach (var kernel in Int8MatVec.Supported)
+        foreach (var kernel in Int8FloatGemm.Supported)
         {
             var y = new float[rows];
             matrix.Multiply(kernel, x, 1, y);

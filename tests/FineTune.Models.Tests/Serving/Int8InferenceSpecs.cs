@@ -40,6 +40,32 @@ public sealed class Int8InferenceSpecs
         Assert.True(sameFirstTokens >= 6, $"{sameFirstTokens} of 8 first tokens agree");
     }
 
+    [Fact]
+    public void A_sequence_gets_the_same_int8_logits_alone_and_in_a_step_with_other_sequences()
+    {
+        var session = new InferenceSession(Model, WeightPrecision.Int8);
+        var prompt = new[] { 1, 345, 22, 981, 7, 1500, 64, 12 };
+        var v = Model.Config.VocabSize;
+        var aloneCache = session.NewCache();
+        var alone = new float[v];
+        session.Forward([new SequenceStep(aloneCache, prompt)], alone);
+        var aloneNext = new float[v];
+        session.Forward([new SequenceStep(aloneCache, new[] { 42 })], aloneNext);
+
+        // The same prompt prefilled between two others, then decoded beside a prefill and a decode row.
+        var cache = session.NewCache();
+        var others = new[] { session.NewCache(), session.NewCache() };
+        var batched = new float[3 * v];
+        session.Forward([new SequenceStep(others[0], new[] { 1, 9, 8, 7 }), new SequenceStep(cache, prompt),
+            new SequenceStep(others[1], new[] { 1, 2000, 3 })], batched);
+        var batchedNext = new float[3 * v];
+        session.Forward([new SequenceStep(others[1], new[] { 5 }), new SequenceStep(others[0], new[] { 6, 7, 8, 9, 10 }),
+            new SequenceStep(cache, new[] { 42 })], batchedNext);
+
+        Assert.True(alone.AsSpan().SequenceEqual(batched.AsSpan(v, v)), "the prompt's logits differ when prefilled with others");
+        Assert.True(aloneNext.AsSpan().SequenceEqual(batchedNext.AsSpan(2 * v, v)), "the next token's logits differ when decoded with others");
+    }
+
     private static float[] Logits(InferenceSession session, int[] prompt)
     {
         var logits = new float[Model.Config.VocabSize];

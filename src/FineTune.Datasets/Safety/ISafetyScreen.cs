@@ -1,4 +1,4 @@
-namespace FineTune.Evaluation.Safety;
+namespace FineTune.Datasets.Safety;
 
 /// <summary>
 /// Judges one model output against the prompt that produced it. The rule-based

@@ -1,4 +1,4 @@
-namespace FineTune.Evaluation.Safety;
+namespace FineTune.Datasets.Safety;
 
 /// <summary>
 /// The category names shared by the red-team set, the lexicon and the verdicts. The content

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace FineTune.Evaluation.Safety;
+namespace FineTune.Datasets.Safety;
 
 /// <summary>
 /// The convention that lets a screen see whether an injected instruction took effect: every

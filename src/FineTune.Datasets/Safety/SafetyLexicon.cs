@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace FineTune.Evaluation.Safety;
+namespace FineTune.Datasets.Safety;
 
 /// <summary>
 /// The word and phrase lists <see cref="LexiconSafetyScreen"/> matches: one list per harmful content
@@ -13,11 +13,15 @@ public sealed record SafetyLexicon(
     IReadOnlyDictionary<string, IReadOnlyList<string>> Categories,
     IReadOnlyList<string> Compliance)
 {
-    public static string DefaultPath => DataFiles.PathOf("safety-lexicon.json");
+    /// <summary>
+    /// Where the shipped lexicon lies: the build copies <c>Safety/safety-lexicon.json</c> into the output
+    /// folder of every project that references this library, so each service finds it beside its binaries.
+    /// </summary>
+    public static string DefaultPath { get; } = Path.Combine(AppContext.BaseDirectory, "Safety", "safety-lexicon.json");
 
     public static SafetyLexicon Load(string path)
     {
-        var root = DataFiles.ReadJson(path);
+        var root = JsonDataFile.Read(path);
 
         var licence = root.TryGetProperty("licence", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString()! : "";
         if (string.IsNullOrWhiteSpace(licence))

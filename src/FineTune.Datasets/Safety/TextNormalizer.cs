@@ -1,4 +1,4 @@
-namespace FineTune.Evaluation.Safety;
+namespace FineTune.Datasets.Safety;
 
 /// <summary>Makes typographic variants comparable before matching, so "can’t" reads as "can't".</summary>
 internal static class TextNormalizer

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace FineTune.Evaluation.Safety;
+namespace FineTune.Datasets.Safety;
 
 /// <summary>
 /// Finds any of a list of words or phrases as whole words, case-insensitively; spaces inside a phrase
@@ -8,6 +8,7 @@ namespace FineTune.Evaluation.Safety;
 /// </summary>
 internal sealed class PhraseMatcher
 {
+    // a Regex is immutable and thread-safe, which is what lets one screen serve concurrent requests
     private readonly Regex _pattern;
 
     public PhraseMatcher(IEnumerable<string> phrases)

@@ -1,6 +1,6 @@
 using FineTune.Datasets.Pii;
 
-namespace FineTune.Evaluation.Safety;
+namespace FineTune.Datasets.Safety;
 
 /// <summary>
 /// A rule-and-lexicon safety screen: an output is unsafe when it mentions a harmful category's terms,
@@ -11,6 +11,9 @@ namespace FineTune.Evaluation.Safety;
 /// </summary>
 public sealed class LexiconSafetyScreen : ISafetyScreen
 {
+    // ExecutionAndPublication: concurrent first requests build the matchers once, not once per thread
+    private static readonly Lazy<LexiconSafetyScreen> DefaultScreen = new(() => Load(), LazyThreadSafetyMode.ExecutionAndPublication);
+
     private readonly IReadOnlyList<(string Category, PhraseMatcher Matcher)> _categories;
     private readonly PhraseMatcher _compliance;
 
@@ -22,6 +25,12 @@ public sealed class LexiconSafetyScreen : ISafetyScreen
     }
 
     public static LexiconSafetyScreen Load(string? path = null) => new(SafetyLexicon.Load(path ?? SafetyLexicon.DefaultPath));
+
+    /// <summary>
+    /// The screen over the shipped lexicon, loaded on first use and shared: it holds no state that
+    /// <see cref="Screen"/> changes, so every caller and thread can use the one instance.
+    /// </summary>
+    public static LexiconSafetyScreen Default => DefaultScreen.Value;
 
     public string Name => "lexicon";
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace FineTune.Evaluation.Safety;
+namespace FineTune.Datasets.Safety;
 
 /// <summary>
 /// Recognises an output that declines the request. Only the first two sentences are read: a refusal
