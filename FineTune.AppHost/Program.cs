@@ -5,29 +5,39 @@ using FineTune.AppHost.Hosting;
 var builder = DistributedApplication.CreateBuilder(args);
 
 var messaging = builder.AddRabbitMQ("messaging");
-builder.AddRedis("cache"); // inference's result cache and the gateway's rate limits will reference it
+var cache = builder.AddRedis("cache"); // inference's result cache and the gateway's shared rate limits
 var artifacts = builder.AddAzurite("artifacts");
 
-builder.AddProject("curation", "src/FineTune.Curation")
+var curation = builder.AddProject("curation", "src/FineTune.Curation")
     .WithReference(messaging)
     .WithReference(artifacts);
 
-builder.AddProject("training", "src/FineTune.Training")
+var training = builder.AddProject("training", "src/FineTune.Training")
     .WithReference(messaging)
     .WithReference(artifacts);
 
-builder.AddProject("evaluation", "src/FineTune.Evaluation")
+var evaluation = builder.AddProject("evaluation", "src/FineTune.Evaluation")
     .WithReference(messaging)
     .WithReference(artifacts);
 
-builder.AddProject("registry", "src/FineTune.Registry")
+var registry = builder.AddProject("registry", "src/FineTune.Registry")
     .WithReference(messaging)
     .WithReference(artifacts);
 
-builder.AddProject("inference", "src/FineTune.Inference")
+var inference = builder.AddProject("inference", "src/FineTune.Inference")
     .WithReference(messaging)
-    .WithReference(artifacts);
+    .WithReference(artifacts)
+    .WithReference(cache);
 
-// Services join here as they are built (issues #11–#12).
+// Monitoring joins here when it is built (issue #12).
+
+// The front door: API keys, rate limits (shared through the cache), routing and balancing across the services.
+builder.AddProject("gateway", "src/FineTune.Gateway")
+    .WithReference(cache)
+    .WithReference(curation)
+    .WithReference(training)
+    .WithReference(evaluation)
+    .WithReference(registry)
+    .WithReference(inference);
 
 await builder.Build().RunAsync();

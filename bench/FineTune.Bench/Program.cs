@@ -15,6 +15,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<string[], int>
     ["int8"] = ("one decode step's products on SmolLM2-135M's shapes: 8-bit block weights vs fp32, with memory bandwidth", Int8Bench.Run),
     ["serving"] = ("continuous batching on the base model: 16 clients at batch 16 vs one at a time (tokens/s), and p95 latency / first token at 8 clients", ServingBench.Run),
     ["adapters"] = ("many LoRA adapters on one base in one batch vs the base alone and vs a merged model per adapter (tokens/s, memory)", AdapterServingBench.Run),
+    ["gateway"] = ("the gateway under load: added latency p50/p99 vs calling a replica directly, then one of two replicas killed mid-run", GatewayBench.Run),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var chosen))

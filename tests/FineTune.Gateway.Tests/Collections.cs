@@ -1,0 +1,6 @@
+using FineTune.Testing;
+
+namespace FineTune.Gateway.Tests;
+
+[CollectionDefinition(RedisFixture.Collection)]
+public sealed class RedisCollection : ICollectionFixture<RedisFixture>;
