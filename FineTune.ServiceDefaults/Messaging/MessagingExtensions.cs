@@ -12,7 +12,8 @@ public static class MessagingExtensions
     /// transport otherwise (the embedded default: the whole pipeline in one process). Either way every
     /// receive endpoint gets the same pipeline: delayed redelivery, then immediate retries with
     /// exponential backoff, then the <c>_error</c> queue; an in-memory outbox so messages a consumer
-    /// publishes go out only if it succeeds; kebab-case endpoint names.
+    /// publishes go out only if it succeeds; kebab-case endpoint names after the service's prefix
+    /// (<see cref="MessagingSettings.EndpointPrefix"/>), so each service gets every event it consumes.
     /// </summary>
     public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder,
         Action<IBusRegistrationConfigurator>? configureConsumers = null)
@@ -23,7 +24,7 @@ public static class MessagingExtensions
         builder.Services.AddSingleton(settings);
         builder.Services.AddMassTransit(bus =>
         {
-            bus.SetKebabCaseEndpointNameFormatter();
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(settings.EndpointPrefix ?? MessagingSettings.PrefixFor(builder.Environment.ApplicationName), includeNamespace: false));
             configureConsumers?.Invoke(bus);
             bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {

@@ -27,4 +27,20 @@ public sealed class MessagingSettings
 
     /// <summary>Messages a receive endpoint processes at once (also the RabbitMQ prefetch).</summary>
     public int ConcurrentMessageLimit { get; set; } = 8;
+
+    /// <summary>
+    /// Put before every queue a consumer gets by its class name, so two services that consume one event
+    /// (the registry and evaluation both take TrainingCompleted) each get every message instead of
+    /// sharing one queue; replicas of one service share theirs. Null: the service's name, from its
+    /// application name (FineTune.Registry → <c>registry</c>). Queues named explicitly (commands such as
+    /// <c>start-training</c>) keep their names.
+    /// </summary>
+    public string? EndpointPrefix { get; set; }
+
+    /// <summary>FineTune.Registry → registry, FineTune.ServiceDefaults.Tests → service-defaults-tests.</summary>
+    public static string PrefixFor(string applicationName)
+    {
+        var name = applicationName.StartsWith("FineTune.", StringComparison.Ordinal) ? applicationName["FineTune.".Length..] : applicationName;
+        return System.Text.RegularExpressions.Regex.Replace(name, "(?<=[a-z0-9])(?=[A-Z])", "-").Replace('.', '-').ToLowerInvariant();
+    }
 }

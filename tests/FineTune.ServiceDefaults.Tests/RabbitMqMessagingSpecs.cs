@@ -16,6 +16,32 @@ namespace FineTune.ServiceDefaults.Tests.RabbitMq
 
     public sealed record LabelPrinted(Guid LabelId);
 
+    public sealed record ParcelShipped(Guid ParcelId);
+
+    namespace Registry
+    {
+        public sealed class ParcelShippedConsumer(MessagingProbe probe) : IConsumer<ParcelShipped>
+        {
+            public Task Consume(ConsumeContext<ParcelShipped> context)
+            {
+                probe.Hit($"registry:{context.Message.ParcelId}");
+                return Task.CompletedTask;
+            }
+        }
+    }
+
+    namespace Evaluation
+    {
+        public sealed class ParcelShippedConsumer(MessagingProbe probe) : IConsumer<ParcelShipped>
+        {
+            public Task Consume(ConsumeContext<ParcelShipped> context)
+            {
+                probe.Hit($"evaluation:{context.Message.ParcelId}");
+                return Task.CompletedTask;
+            }
+        }
+    }
+
     public sealed class ShipmentPackedConsumer(MessagingProbe probe) : IConsumer<ShipmentPacked>
     {
         public Task Consume(ConsumeContext<ShipmentPacked> context)
@@ -67,9 +93,9 @@ namespace FineTune.ServiceDefaults.Tests.RabbitMq
             ["Messaging:RetryMaxInterval"] = "00:00:00.200",
         };
 
-        private async Task<WebApplication> StartService(MessagingProbe probe, Action<IBusRegistrationConfigurator> consumers)
+        private async Task<WebApplication> StartService(MessagingProbe probe, Action<IBusRegistrationConfigurator> consumers, string applicationName = "FineTune.ServiceDefaults.Tests")
         {
-            var builder = TestApp.CreateBuilder(Settings).AddServiceDefaults();
+            var builder = TestApp.CreateBuilder(Settings, applicationName).AddServiceDefaults();
             builder.Services.AddSingleton(probe);
             builder.AddMessaging(consumers);
             return await TestApp.StartAsync(builder);
@@ -88,7 +114,28 @@ namespace FineTune.ServiceDefaults.Tests.RabbitMq
             await probe.WaitFor($"packed:{id}");
             Assert.Equal(1, probe.Count($"packed:{id}"));
             Assert.Equal(HttpStatusCode.OK, (await consumerService.GetTestClient().GetAsync("/health")).StatusCode);
-            Assert.Equal(1u, await QueueDepthOrConsumers("shipment-packed", consumers: true));
+            Assert.Equal(1u, await QueueDepthOrConsumers("service-defaults-tests-shipment-packed", consumers: true));
+        }
+
+        [Fact]
+        public async Task Two_services_with_same_named_consumers_of_one_event_each_get_every_message()
+        {
+            // as the registry and evaluation both have a TrainingCompletedConsumer: one queue each, not one shared
+            var probe = new MessagingProbe();
+            await using var registry = await StartService(probe, x => x.AddConsumer<Registry.ParcelShippedConsumer>(), "FineTune.Registry");
+            await using var evaluation = await StartService(probe, x => x.AddConsumer<Evaluation.ParcelShippedConsumer>(), "FineTune.Evaluation");
+            var ids = Enumerable.Range(0, 6).Select(_ => Guid.NewGuid()).ToList();
+
+            foreach (var id in ids) await registry.Services.GetRequiredService<IPublishEndpoint>().Publish(new ParcelShipped(id));
+
+            foreach (var id in ids)
+            {
+                await probe.WaitFor($"registry:{id}");
+                await probe.WaitFor($"evaluation:{id}");
+            }
+            Assert.All(ids, id => Assert.Equal((1, 1), (probe.Count($"registry:{id}"), probe.Count($"evaluation:{id}"))));
+            Assert.Equal(1u, await QueueDepthOrConsumers("registry-parcel-shipped", consumers: true));
+            Assert.Equal(1u, await QueueDepthOrConsumers("evaluation-parcel-shipped", consumers: true));
         }
 
         [Fact]
@@ -120,7 +167,7 @@ namespace FineTune.ServiceDefaults.Tests.RabbitMq
 
             await probe.WaitFor($"label-fault:{id}");
             Assert.Equal(4, probe.Count($"label-attempt:{id}")); // the first try and RetryLimit = 3 retries
-            Assert.Equal(1u, await QueueDepthOrConsumers("broken-label_error", consumers: false));
+            Assert.Equal(1u, await QueueDepthOrConsumers("service-defaults-tests-broken-label_error", consumers: false));
         }
 
         /// <summary>Asks the broker itself (passive declare) how many messages or consumers a queue has.</summary>

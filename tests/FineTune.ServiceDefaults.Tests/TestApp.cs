@@ -9,12 +9,12 @@ namespace FineTune.ServiceDefaults.Tests;
 /// <summary>A minimal service built the way every FineTune service is, on an in-process test server.</summary>
 internal static class TestApp
 {
-    public static WebApplicationBuilder CreateBuilder(IDictionary<string, string?>? settings = null)
+    public static WebApplicationBuilder CreateBuilder(IDictionary<string, string?>? settings = null, string applicationName = "FineTune.ServiceDefaults.Tests")
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = Environments.Production,
-            ApplicationName = "FineTune.ServiceDefaults.Tests",
+            ApplicationName = applicationName,
         });
         builder.WebHost.UseTestServer();
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
