@@ -79,6 +79,23 @@ public sealed class RegistrySpecs
     }
 
     [Fact]
+    public async Task A_manual_policy_is_kept_so_a_passing_gate_promotes_nothing_until_a_person_does()
+    {
+        using var app = new RegistryApp();
+        await app.ListenAsync();
+        var client = app.CreateClient();
+        await RegisterAsync(app, "ftjob-a", passed: null);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/registry/models/support-bot/policy", new { auto_promote_to = (string?)null })).StatusCode);
+        await RegisterAsync(app, "ftjob-a", passed: true);
+
+        var model = (await Json(await client.GetAsync("/api/registry/models/support-bot"))).GetProperty("model");
+        Assert.False(model.TryGetProperty("auto_promote_to", out var policy) && policy.ValueKind == JsonValueKind.String, $"policy read back as {policy}");
+        Assert.Empty(model.GetProperty("aliases").EnumerateObject());
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/registry/models/support-bot/aliases/production/promote", new { version = 1 })).StatusCode);
+    }
+
+    [Fact]
     public async Task Of_twenty_racing_promotions_of_one_alias_exactly_one_wins_and_the_rest_get_409()
     {
         using var app = new RegistryApp();

@@ -51,8 +51,12 @@ public sealed record RegisteredModel
     /// <summary>Per alias, the versions it pointed at before, most recent last.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<int>> History { get; init; } = new Dictionary<string, IReadOnlyList<int>>();
     public IReadOnlyList<int> Archived { get; init; } = [];
-    /// <summary>The alias a version whose gate passed is promoted to at once; null: promotion is manual.</summary>
-    public string? AutoPromoteTo { get; init; } = AliasNames.Production;
+    /// <summary>
+    /// The alias a version whose gate passed is promoted to at once; null: promotion is manual. No
+    /// default here: the stored JSON leaves nulls out, so a default would turn a manual policy back
+    /// into an automatic one on the next read. A new model starts with <see cref="AliasNames.Production"/>.
+    /// </summary>
+    public string? AutoPromoteTo { get; init; }
 }
 
 /// <summary>One transition, kept in the append-only audit log: who moved which alias, from where, to where, when and why.</summary>

@@ -29,7 +29,7 @@ public sealed class RegistryStore(IArtifactStore store)
     public async Task<RegisteredModel> EnsureModelAsync(string name, CancellationToken cancellationToken)
     {
         if (await GetModelAsync(name, cancellationToken) is { } existing) return existing.Model;
-        var model = new RegisteredModel { Name = name, CreatedAt = DateTimeOffset.UtcNow };
+        var model = new RegisteredModel { Name = name, CreatedAt = DateTimeOffset.UtcNow, AutoPromoteTo = AliasNames.Production };
         try { await _models.CreateAsync(ModelKey(name), model, cancellationToken); }
         catch (ArtifactPreconditionFailedException) { return (await GetModelAsync(name, cancellationToken))!.Value.Model; }
         return model;
