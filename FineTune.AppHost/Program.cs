@@ -29,7 +29,11 @@ var inference = builder.AddProject("inference", "src/FineTune.Inference")
     .WithReference(artifacts)
     .WithReference(cache);
 
-// Monitoring joins here when it is built (issue #12).
+// Drift, SLOs and the dashboard, from every service's events; promotes through the registry.
+var monitoring = builder.AddProject("monitoring", "src/FineTune.Monitoring")
+    .WithReference(messaging)
+    .WithReference(artifacts)
+    .WithReference(registry);
 
 // The front door: API keys, rate limits (shared through the cache), routing and balancing across the services.
 builder.AddProject("gateway", "src/FineTune.Gateway")
@@ -38,6 +42,7 @@ builder.AddProject("gateway", "src/FineTune.Gateway")
     .WithReference(training)
     .WithReference(evaluation)
     .WithReference(registry)
-    .WithReference(inference);
+    .WithReference(inference)
+    .WithReference(monitoring);
 
 await builder.Build().RunAsync();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what FineTune needs and this machine lacks, and skips what is there. Idempotent.
 #   apt: OpenBLAS (the engine), RabbitMQ and Redis (real servers for the suite and its tests),
-#        ICU (curation's Unicode normalization), WordNet (curation's synonym augmentation)
+#        ICU (curation's Unicode normalization), WordNet (curation's synonym augmentation),
+#        Chromium (the monitoring dashboard's Playwright tests drive /usr/bin/chromium)
 #   npm: Azurite (the Azure Blob emulator), project-local under .tools/
 # Usage: scripts/install-dependencies.sh [--with-torch]   (--with-torch: PyTorch for reference tests)
 set -euo pipefail
@@ -9,7 +10,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 say() { printf '\033[36m[deps]\033[0m %s\n' "$*"; }
 
-apt_packages=(libopenblas0-pthread rabbitmq-server redis-server libicu72 wordnet-base)
+apt_packages=(libopenblas0-pthread rabbitmq-server redis-server libicu72 wordnet-base chromium)
 [[ " $* " == *" --with-torch "* ]] && apt_packages+=(python3-torch)
 
 source "$root/scripts/lib/apt-ensure.sh"

@@ -35,3 +35,38 @@ public sealed record DriftDetected(
     double Threshold,
     string Window,
     DateTimeOffset DetectedAt);
+
+/// <summary>
+/// A service-level objective of a model version (or one adapter of it) is burning its error budget too
+/// fast, or a drift statistic stays past its threshold: an alert is open until <see cref="AlertResolved"/>.
+/// </summary>
+/// <param name="Kind"><c>slo</c> or <c>drift</c>.</param>
+/// <param name="Objective">e.g. <c>latency_p95</c>, <c>error_rate</c>, <c>toxic_rate</c>, <c>prompt_length_psi</c>.</param>
+/// <param name="Value">The measured value that raised it (a burn rate for SLOs, the statistic for drift).</param>
+/// <param name="Severity"><c>page</c> (fast burn) or <c>ticket</c> (slow burn, sustained drift).</param>
+public sealed record AlertRaised(
+    Guid AlertId,
+    ModelRef Model,
+    string? Adapter,
+    string Kind,
+    string Objective,
+    double Value,
+    double Threshold,
+    string Window,
+    string Severity,
+    DateTimeOffset RaisedAt);
+
+/// <summary>An open alert's condition has cleared (past its hysteresis).</summary>
+public sealed record AlertResolved(
+    Guid AlertId,
+    ModelRef Model,
+    string Objective,
+    DateTimeOffset ResolvedAt);
+
+/// <summary>A model's policy recommends moving its production alias back to an earlier version; a person (or automation) decides.</summary>
+public sealed record RollbackRecommended(
+    Guid RecommendationId,
+    ModelRef Model,
+    int ToVersion,
+    string Reason,
+    DateTimeOffset RecommendedAt);

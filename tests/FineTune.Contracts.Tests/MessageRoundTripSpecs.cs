@@ -20,9 +20,9 @@ public sealed class MessageRoundTripSpecs
     {
         string[] expected =
         [
-            "DatasetCurated", "DriftDetected", "EvaluateModel", "EvaluationCompleted", "InferenceRecorded", "ModelPromoted",
-            "ModelRegistered", "ModelRolledBack", "RetrainingRequested", "StartTraining", "TrainingCompleted",
-            "TrainingFailed", "TrainingProgressed",
+            "AlertRaised", "AlertResolved", "DatasetCurated", "DriftDetected", "EvaluateModel", "EvaluationCompleted", "InferenceRecorded",
+            "ModelPromoted", "ModelRegistered", "ModelRolledBack", "RetrainingRequested", "RollbackRecommended", "StartTraining",
+            "TrainingCompleted", "TrainingFailed", "TrainingProgressed",
         ];
         Assert.Equal(expected, SampleMessages.MessageTypes.Select(t => t.Name));
         Assert.All(SampleMessages.MessageTypes, t => Assert.Equal("FineTune.Contracts", t.Namespace));

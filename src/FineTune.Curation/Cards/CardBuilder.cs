@@ -1,6 +1,7 @@
 using FineTune.Curation.Balancing;
 using FineTune.Curation.Pipeline;
 using FineTune.Curation.Splitting;
+using FineTune.Datasets.Profiles;
 
 namespace FineTune.Curation.Cards;
 

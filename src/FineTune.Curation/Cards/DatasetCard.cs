@@ -1,12 +1,10 @@
 using FineTune.Curation.Pipeline;
+using FineTune.Datasets.Profiles;
 
 namespace FineTune.Curation.Cards;
 
 /// <summary>Classes and their counts, before and after balancing the train split.</summary>
 public sealed record ClassDistribution(IReadOnlyDictionary<string, int> Before, IReadOnlyDictionary<string, int> After, double ImbalanceRatioBefore, double ImbalanceRatioAfter);
-
-/// <summary>What monitoring compares live traffic against: prompt and completion lengths and the prompt token profile of train.</summary>
-public sealed record ReferenceProfile(LengthDistribution PromptTokens, LengthDistribution CompletionTokens, TokenFrequencyProfile PromptTokenFrequencies);
 
 /// <summary>
 /// The one-page summary of a dataset version that people and services read: how many records each

@@ -1,4 +1,4 @@
-namespace FineTune.Curation.Cards;
+namespace FineTune.Datasets.Profiles;
 
 /// <summary>
 /// How often each token occurs in the training prompts: the most frequent <see cref="Top"/> ids with
@@ -28,4 +28,5 @@ public sealed record TokenFrequencyProfile(
     }
 }
 
+/// <summary>One token id of a <see cref="TokenFrequencyProfile"/>: how often it occurred and its share of all prompt tokens.</summary>
 public sealed record TokenShare(int Id, long Count, double Share);

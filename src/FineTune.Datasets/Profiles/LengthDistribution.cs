@@ -1,4 +1,4 @@
-namespace FineTune.Curation.Cards;
+namespace FineTune.Datasets.Profiles;
 
 /// <summary>
 /// A distribution of lengths in tokens: counts in fixed power-of-two buckets (so two versions'
