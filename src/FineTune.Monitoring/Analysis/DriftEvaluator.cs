@@ -36,7 +36,7 @@ public sealed class DriftEvaluator(AlertBook alerts)
     public static double EffectiveThreshold(MonitoringPolicy policy, VersionReference reference, string metric) =>
         metric == DriftMetrics.UnseenTokenRate ? reference.Profile.PromptTokenFrequencies.OtherShare + policy.Threshold(metric) : policy.Threshold(metric);
 
-    /// <summary>The six statistics of a window against the reference; a statistic the window cannot give (no requests, no tokens) is absent.</summary>
+    /// <summary>The seven statistics of a window against the reference; a statistic the window cannot give (no requests, no tokens) is absent.</summary>
     public static IReadOnlyDictionary<string, double> Measure(VersionReference reference, WindowTotals window)
     {
         var values = new Dictionary<string, double>();
@@ -50,6 +50,7 @@ public sealed class DriftEvaluator(AlertBook alerts)
         }
         Put(DriftMetrics.RefusalRate, window.Rate(window.Refusals));
         Put(DriftMetrics.SafetyFlagRate, window.Rate(window.SafetyFlags));
+        Put(DriftMetrics.TruncationRate, window.Rate(window.Truncations));
         return values;
     }
 

@@ -46,6 +46,7 @@ public sealed record MonitoringPolicy
         [DriftMetrics.CompletionLengthPsi] = 0.2,
         [DriftMetrics.RefusalRate] = 0.05,
         [DriftMetrics.SafetyFlagRate] = 0.01,
+        [DriftMetrics.TruncationRate] = 0.25,
     };
 
     public static MonitoringPolicy Default(string model) => new() { Model = model };

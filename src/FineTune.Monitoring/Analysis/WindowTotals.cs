@@ -8,6 +8,8 @@ public sealed class WindowTotals
     public long CacheHits { get; private set; }
     public long SafetyFlags { get; private set; }
     public long Refusals { get; private set; }
+    /// <summary>Answers that ended at their token limit (finish reason <c>length</c>).</summary>
+    public long Truncations { get; private set; }
     public long CompletionTokens { get; private set; }
     public long[] Latency { get; } = new long[LatencyBuckets.Count];
     public long[]? PromptLengths { get; private set; }
@@ -28,6 +30,7 @@ public sealed class WindowTotals
         CacheHits += bucket.CacheHits;
         SafetyFlags += bucket.SafetyFlags;
         Refusals += bucket.Refusals;
+        Truncations += bucket.FinishReasons.GetValueOrDefault("length");
         CompletionTokens += bucket.CompletionTokens;
         AddInto(Latency, bucket.Latency);
         PromptLengths = Merge(PromptLengths, bucket.PromptLengths);

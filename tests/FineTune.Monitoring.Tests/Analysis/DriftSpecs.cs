@@ -21,7 +21,7 @@ public sealed class DriftSpecs
         Assert.Contains(detected, d => d.Metric == DriftMetrics.PromptLengthPsi && d.Window == "15m" && d.Value > 0.2);
         Assert.Contains(detected, d => d.Metric == DriftMetrics.UnseenTokenRate && d.Window == "1h");
         Assert.Contains(detected, d => d.Metric == DriftMetrics.TokenJsDivergence);
-        Assert.DoesNotContain(detected, d => d.Metric is DriftMetrics.CompletionLengthPsi or DriftMetrics.RefusalRate);
+        Assert.DoesNotContain(detected, d => d.Metric is DriftMetrics.CompletionLengthPsi or DriftMetrics.RefusalRate or DriftMetrics.TruncationRate);
         Assert.All(detected, d => Assert.Equal(AnalysisApp.Dataset, d.Reference));
         Assert.Equal(detected.Count, detected.Select(d => (d.Metric, d.Window)).Distinct().Count()); // once per episode
         Assert.Equal(detected.Count, app.Published<AlertRaised>().Count(a => a.Kind == "drift"));
@@ -34,6 +34,19 @@ public sealed class DriftSpecs
         Assert.True(psi.GetProperty("points").EnumerateArray().Last().GetProperty("value").GetDouble() > 0.2);
         var alerts = JsonDocument.Parse(await client.GetStringAsync("/api/monitoring/alerts")).RootElement.GetProperty("data");
         Assert.Contains(alerts.EnumerateArray(), a => a.GetProperty("kind").GetString() == "drift" && a.GetProperty("objective").GetString() == "prompt_length_psi");
+    }
+
+    [Fact]
+    public async Task Answers_cut_off_at_their_token_limit_raise_truncation_drift_and_nothing_about_the_inputs()
+    {
+        using var app = new AnalysisApp();
+        await app.StartAsync();
+
+        await app.ReplayMinutesAsync(Traffic.Minutes(AnalysisApp.Model, 6, 30, new Traffic.Shift(Truncated: true)));
+
+        var detected = app.Published<DriftDetected>();
+        Assert.Contains(detected, d => d.Metric == DriftMetrics.TruncationRate && d.Window == "15m" && d.Value == 1.0);
+        Assert.DoesNotContain(detected, d => d.Metric is DriftMetrics.PromptLengthPsi or DriftMetrics.TokenJsDivergence or DriftMetrics.UnseenTokenRate);
     }
 
     [Fact]

@@ -27,7 +27,8 @@ internal static class Traffic
     }
 
     /// <summary>The changes a replay can plant.</summary>
-    public sealed record Shift(double PromptScale = 1, int UnseenTokens = 0, bool Error = false, double LatencyMs = 300);
+    /// <param name="Truncated">Every answer ends at its token limit (finish reason length).</param>
+    public sealed record Shift(double PromptScale = 1, int UnseenTokens = 0, bool Error = false, double LatencyMs = 300, bool Truncated = false);
 
     /// <summary><paramref name="perMinute"/> records in each of <paramref name="minutes"/> minutes from <see cref="Start"/> + <paramref name="offset"/> minutes.</summary>
     public static IEnumerable<IReadOnlyList<InferenceRecorded>> Minutes(ModelRef model, int minutes, int perMinute, Shift? shift = null, int offset = 0,
@@ -43,7 +44,7 @@ internal static class Traffic
     {
         var prompt = (int)(random.Next(20, 60) * shift.PromptScale);
         var tokens = Enumerable.Range(0, 64).Select(i => i < shift.UnseenTokens ? 5000 + random.Next(1000) : Token(random)).Order().ToList();
-        return new InferenceRecorded(id, model, adapter, prompt, random.Next(10, 40), shift.LatencyMs, 50, "stop", random.Next(4) == 0, false, false,
+        return new InferenceRecorded(id, model, adapter, prompt, random.Next(10, 40), shift.LatencyMs, 50, shift.Truncated ? "length" : "stop", random.Next(4) == 0, false, false,
             shift.Error ? 503 : 200, tokens, at);
     }
 
