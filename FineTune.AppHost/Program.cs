@@ -1,7 +1,7 @@
 using FineTune.AppHost.Hosting;
 
 // The local suite, declared top to bottom as in Aspire: infrastructure, then services, then the gateway.
-// Declaration order is start order, and each service starts only once what it references is ready.
+// Each resource starts once what it references (or waits for) is healthy; the rest start side by side.
 var builder = DistributedApplication.CreateBuilder(args);
 
 var messaging = builder.AddRabbitMQ("messaging");
@@ -25,6 +25,7 @@ var registry = builder.AddProject("registry", "src/FineTune.Registry")
     .WithReference(artifacts);
 
 var inference = builder.AddProject("inference", "src/FineTune.Inference")
+    .WithReplicas(2) // the gateway balances across both; one may die and requests still succeed
     .WithReference(messaging)
     .WithReference(artifacts)
     .WithReference(cache);
@@ -45,4 +46,4 @@ builder.AddProject("gateway", "src/FineTune.Gateway")
     .WithReference(inference)
     .WithReference(monitoring);
 
-await builder.Build().RunAsync();
+return await builder.Build().RunAsync();

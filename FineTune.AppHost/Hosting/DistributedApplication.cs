@@ -1,35 +1,79 @@
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using FineTune.LocalServers;
 
 namespace FineTune.AppHost.Hosting;
 
 /// <summary>
-/// Aspire's programming model without Aspire (its packages do not restore here): resources are
-/// declared on a builder, started in declaration order, their output streamed with a coloured
-/// prefix, and all stopped in reverse order on Ctrl+C or SIGTERM.
+/// Aspire's programming model without Aspire (its packages do not restore here): checks that every
+/// binary is installed, starts each resource once what it waits for is healthy, streams and keeps
+/// its output, restarts crashed processes, serves a resources page, and on Ctrl+C or SIGTERM stops
+/// services first and infrastructure last.
 /// </summary>
-public sealed class DistributedApplication(IReadOnlyList<IResource> resources, TextWriter output)
+public sealed class DistributedApplication
 {
-    private static readonly ConsoleColor[] Colours =
-        [ConsoleColor.Cyan, ConsoleColor.Magenta, ConsoleColor.Yellow, ConsoleColor.Green, ConsoleColor.Blue];
+    private const int KeptLines = 200;
+    private readonly ConsoleLog _log;
+    private readonly RestartPolicy _restartPolicy;
+    private readonly Dictionary<IResource, ResourceStatus> _status;
+    private readonly List<IResource> _readyOrder = [];
+    private readonly List<Task> _supervisors = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ResourcesPage _page;
+    private readonly string[] _args;
 
-    private readonly object _writeLock = new();
+    public DistributedApplication(IReadOnlyList<IResource> resources, TextWriter output, RestartPolicy? restartPolicy = null, string[]? args = null)
+    {
+        Resources = resources;
+        _args = args ?? [];
+        _log = new ConsoleLog(output);
+        _restartPolicy = restartPolicy ?? RestartPolicy.Default;
+        _status = resources.ToDictionary(r => r, _ => new ResourceStatus(KeptLines));
+        _page = new ResourcesPage(Snapshot);
+        foreach (var resource in resources)
+            foreach (var process in resource.Processes)
+            {
+                var label = LabelOf(resource, process);
+                process.OutputReceived += (_, line) => Record(resource, label, line);
+            }
+    }
 
-    public IReadOnlyList<IResource> Resources { get; } = resources;
+    public IReadOnlyList<IResource> Resources { get; }
+
+    /// <summary>The resources page, once <see cref="StartAsync"/> has begun.</summary>
+    public Uri? DashboardUrl => _page.Url;
 
     public static DistributedApplicationBuilder CreateBuilder(string[] args) => new(args);
 
-    /// <summary>Starts every resource, then waits until <paramref name="stopping"/> fires or a signal arrives.</summary>
-    public async Task RunAsync(CancellationToken stopping = default)
+    public ResourceStatus StatusOf(IResource resource) => _status[resource];
+
+    /// <summary>
+    /// Starts everything and waits for Ctrl+C, SIGTERM or <paramref name="stopping"/>; with
+    /// <c>--publisher manifest</c> writes the resource model instead. Returns the process exit code.
+    /// </summary>
+    public async Task<int> RunAsync(CancellationToken stopping = default)
     {
+        if (ArgumentAfter("--publisher") is { } publisher)
+            return Publish(publisher);
+
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         try
         {
             await StartAsync(shutdown.Token);
-            Write("apphost", ConsoleColor.White, "ready; Ctrl+C stops everything.");
+            _log.Write("apphost", "ready; Ctrl+C stops everything.");
             await Task.Delay(Timeout.Infinite, shutdown.Token).ContinueWith(_ => { }, CancellationToken.None);
+            return 0;
+        }
+        catch (Exception e) when (e is PrerequisitesMissingException or LocalServerException or DependencyFailedException)
+        {
+            _log.Error("apphost", e.Message);
+            return 1;
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            return 0; // stopped while starting
         }
         finally
         {
@@ -39,94 +83,130 @@ public sealed class DistributedApplication(IReadOnlyList<IResource> resources, T
         void Stop(PosixSignalContext context)
         {
             context.Cancel = true; // we shut down ourselves, in order
+            // A terminal's Ctrl+C reaches the children too; their exits are not crashes to restart.
+            _stopping.Cancel();
             shutdown.Cancel();
         }
     }
 
+    /// <summary>Checks prerequisites, then starts every resource as soon as all it waits for is running; returns when all are.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        for (var i = 0; i < Resources.Count; i++)
+        Prerequisites.ThrowIfAny(Resources);
+        _page.Start();
+        _log.Write("apphost", $"resources page: {DashboardUrl}");
+        var ready = Resources.ToDictionary(r => r, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var starts = Resources.Select(r => StartOneAsync(r, ready, cancellationToken)).ToList();
+        try
         {
-            var resource = Resources[i];
-            var colour = Colours[i % Colours.Length];
-            LocalServer process = resource switch { ServerResource s => s.Server, ProjectResource p => p.Process, _ => throw new NotSupportedException(resource.GetType().Name) };
-            process.OutputReceived += (_, line) => Write(resource.Name, colour, line);
-            Write(resource.Name, colour, "starting");
-            await resource.StartAsync(cancellationToken);
-            Write(resource.Name, colour, resource is ProjectResource
-                ? $"ready: services__{resource.Name}__http__0={resource.ConnectionString}"
-                : $"ready: ConnectionStrings__{resource.Name}={Redact(resource.ConnectionString)}");
+            await Task.WhenAll(starts);
+        }
+        catch (Exception)
+        {
+            // Report the cause, not the resources that merely waited for it.
+            var failures = starts.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions);
+            ExceptionDispatchInfo.Throw(failures.OrderBy(e => e is DependencyFailedException).First());
         }
     }
 
-    /// <summary>Stops resources in reverse order, so nothing loses a dependency while it still runs.</summary>
+    private async Task StartOneAsync(IResource resource, Dictionary<IResource, TaskCompletionSource> ready, CancellationToken cancellationToken)
+    {
+        var status = _status[resource];
+        try
+        {
+            status.State = ResourceState.Waiting;
+            foreach (var dependency in resource.WaitsFor)
+            {
+                try { await ready[dependency].Task; }
+                catch (Exception) { throw new DependencyFailedException($"{resource.Name} was not started: {dependency.Name}, which it waits for, did not start."); }
+            }
+            status.State = ResourceState.Starting;
+            _log.Write(resource.Name, "starting");
+            resource.Configure();
+            await Task.WhenAll(resource.Processes.Select(p => p.StartAsync(cancellationToken)));
+            lock (_readyOrder) _readyOrder.Add(resource);
+            status.State = ResourceState.Running;
+            _log.Write(resource.Name, $"ready: {Wiring(resource)}");
+            lock (_supervisors)
+                foreach (var process in resource.Processes)
+                    _supervisors.Add(new ProcessSupervisor(process, LabelOf(resource, process), status, _restartPolicy, _log).WatchAsync(_stopping.Token));
+            ready[resource].SetResult();
+        }
+        catch (Exception e)
+        {
+            status.State = e is DependencyFailedException ? ResourceState.NotStarted : ResourceState.Failed;
+            ready[resource].TrySetException(e);
+            throw;
+        }
+    }
+
+    /// <summary>Stops services (latest ready first), then infrastructure, so nothing loses a dependency while it still runs.</summary>
     public async Task StopAsync()
     {
-        foreach (var resource in Resources.Reverse())
+        await _stopping.CancelAsync();
+        Task[] supervisors;
+        lock (_supervisors) supervisors = [.. _supervisors];
+        await Task.WhenAll(supervisors);
+
+        List<IResource> order;
+        lock (_readyOrder) order = [.. Enumerable.Reverse(_readyOrder), .. Resources.Except(_readyOrder).Reverse()];
+        foreach (var resource in order.Where(r => r is ProjectResource).Concat(order.Where(r => r is not ProjectResource)))
         {
-            try { await resource.StopAsync(); }
-            catch (Exception e) { Write(resource.Name, ConsoleColor.Red, $"stop failed: {e.Message}"); }
+            if (resource.Processes.Any(p => p.ProcessId is not null)) _log.Write(resource.Name, "stopping");
+            try { await Task.WhenAll(resource.Processes.Select(p => p.StopAsync())); }
+            catch (Exception e) { _log.Error(resource.Name, $"stop failed: {e.Message}"); }
+            if (_status[resource].State is not (ResourceState.NotStarted or ResourceState.Failed)) _status[resource].State = ResourceState.Stopped;
         }
-        Write("apphost", ConsoleColor.White, "stopped.");
+        await _page.DisposeAsync();
+        _log.Write("apphost", "stopped.");
     }
 
-    private void Write(string name, ConsoleColor colour, string line)
-    {
-        lock (_writeLock)
+    public IReadOnlyList<ResourceSnapshot> Snapshot() =>
+    [
+        .. Resources.Select(r =>
         {
-            var coloured = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-            if (coloured) Console.ForegroundColor = colour;
-            output.Write($"{name,-10}| ");
-            if (coloured) Console.ResetColor();
-            output.WriteLine(line);
-        }
+            var status = _status[r];
+            var pids = r.Processes.Select(p => p.ProcessId).OfType<int>().ToArray();
+            var health = status.State == ResourceState.Running
+                ? pids.Length == r.Processes.Count ? "healthy" : "unhealthy"
+                : status.State == ResourceState.Failed ? "unhealthy" : "unknown";
+            return new ResourceSnapshot(r.Name, r.Kind, status.State.ToString(), health, r.Endpoints, status.Restarts, pids,
+                [.. r.WaitsFor.Select(w => w.Name)], status.RecentLines);
+        }),
+    ];
+
+    private void Record(IResource resource, string label, string line)
+    {
+        _status[resource].Append(label == resource.Name ? line : $"[{label}] {line}");
+        _log.Write(label, line);
     }
+
+    /// <summary>A replica's lines carry its own name (<c>inference-1</c>); a single process's carry the resource's.</summary>
+    private static string LabelOf(IResource resource, LocalServer process) =>
+        resource.Processes.Count > 1 ? process.Name : resource.Name;
+
+    private static string Wiring(IResource resource) => resource is ProjectResource project
+        ? string.Join(", ", project.Replicas.Select((r, i) => $"services__{project.Name}__http__{i}={r.ConnectionString}"))
+        : $"ConnectionStrings__{resource.Name}={Redact(resource.ConnectionString)}";
 
     private static string Redact(string connectionString) =>
-        connectionString.Contains("AccountKey=", StringComparison.Ordinal)
-            ? string.Join(';', connectionString.Split(';').Select(p => p.StartsWith("AccountKey=", StringComparison.Ordinal) ? "AccountKey=***" : p))
-            : connectionString;
+        string.Join(';', connectionString.Split(';').Select(p => p.StartsWith("AccountKey=", StringComparison.Ordinal) ? "AccountKey=***" : p));
+
+    private int Publish(string publisher)
+    {
+        if (publisher != "manifest")
+        {
+            _log.Error("apphost", $"--publisher: unknown publisher '{publisher}'; the only one is 'manifest'.");
+            return 1;
+        }
+        var json = ManifestWriter.Write(Resources);
+        if (ArgumentAfter("--output-path") is { } path) File.WriteAllText(path, json);
+        else Console.Out.WriteLine(json);
+        return 0;
+    }
+
+    private string? ArgumentAfter(string flag) => DistributedApplicationBuilder.ArgumentAfter(_args, flag);
 }
 
-public sealed class DistributedApplicationBuilder(string[] args)
-{
-    private readonly List<IResource> _resources = [];
-
-    public string[] Args { get; } = args;
-
-    /// <summary>Where servers keep their data; one folder per run unless <c>--data DIR</c> is given.</summary>
-    public string DataRoot { get; } = ArgumentAfter(args, "--data")
-        ?? Path.Combine(Path.GetTempPath(), "finetune-apphost", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
-
-    public ServerResource AddRabbitMQ(string name) => Add(new ServerResource(name, new RabbitMqServer(DataRoot) { EnableManagement = true }));
-
-    public ServerResource AddRedis(string name) => Add(new ServerResource(name, new RedisServer(DataRoot)));
-
-    public ServerResource AddAzurite(string name) => Add(new ServerResource(name, new AzuriteServer(DataRoot)));
-
-    /// <summary>A service of the suite, run from its build output next to the AppHost's (same configuration and framework).</summary>
-    /// <param name="projectFolder">The project's folder relative to the repository root, e.g. <c>src/FineTune.Curation</c>.</param>
-    public ProjectResource AddProject(string name, string projectFolder)
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory); // …/bin/<configuration>/<framework>/
-        var root = ToolLocator.RepositoryRoot ?? throw new DirectoryNotFoundException($"No FineTune.sln above {AppContext.BaseDirectory}.");
-        var assembly = Path.Combine(root, projectFolder, "bin", output.Parent!.Name, output.Name, Path.GetFileName(projectFolder) + ".dll");
-        return Add(new ProjectResource(name, new ServiceProcess(name, assembly, DataRoot)));
-    }
-
-    public DistributedApplication Build(TextWriter? output = null) => new(_resources, output ?? Console.Out);
-
-    private T Add<T>(T resource) where T : IResource
-    {
-        if (_resources.Any(r => r.Name == resource.Name))
-            throw new ArgumentException($"A resource named '{resource.Name}' is already declared.");
-        _resources.Add(resource);
-        return resource;
-    }
-
-    private static string? ArgumentAfter(string[] args, string flag)
-    {
-        var index = Array.IndexOf(args, flag);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
-}
+/// <summary>A resource was not started because something it waits for failed to start.</summary>
+public sealed class DependencyFailedException(string message) : Exception(message);

@@ -11,6 +11,9 @@ public sealed class ServiceProcess(string name, string assemblyPath, string? dat
 {
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(2) };
 
+    /// <summary>The built entry assembly this process runs (checked before anything starts).</summary>
+    public string AssemblyPath => assemblyPath;
+
     /// <summary>Environment variables the process starts with, added to the AppHost's own.</summary>
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
