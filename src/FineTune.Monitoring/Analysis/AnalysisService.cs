@@ -226,7 +226,7 @@ public sealed class AnalysisService
                 foreach (var bucket in _traffic.Window(series, minutes))
                 {
                     if (!perMinute.TryGetValue(bucket.Minute, out var totals)) perMinute[bucket.Minute] = totals = new WindowTotals();
-                    totals.Add(bucket);
+                    totals.Add(bucket.Counts);
                 }
             return new LiveView(ModelIds.Format(model), [.. perMinute.Select(m => LivePoint.Of(m.Key, m.Value))]);
         }
