@@ -18,13 +18,27 @@ public static class MessagingExtensions
     public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder,
         Action<IBusRegistrationConfigurator>? configureConsumers = null)
     {
+        if (ComposedMessaging.Collect(builder, configureConsumers)) return builder;
+        return builder.AddBus(configureConsumers, composed: false);
+    }
+
+    /// <summary>
+    /// The one bus of a process. Composed (several services' consumers on one bus), queues are named
+    /// after each consumer's namespace instead of one service's prefix, so two services' consumers of
+    /// one event (the registry's and evaluation's TrainingCompletedConsumer) keep separate queues.
+    /// </summary>
+    internal static IHostApplicationBuilder AddBus(this IHostApplicationBuilder builder,
+        Action<IBusRegistrationConfigurator>? configureConsumers, bool composed)
+    {
         var settings = ReadSettings(builder.Configuration);
         var rabbitMq = RabbitMqAddress.FromConfiguration(builder.Configuration);
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddMassTransit(bus =>
         {
-            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(settings.EndpointPrefix ?? MessagingSettings.PrefixFor(builder.Environment.ApplicationName), includeNamespace: false));
+            bus.SetEndpointNameFormatter(composed
+                ? new KebabCaseEndpointNameFormatter(includeNamespace: true)
+                : new KebabCaseEndpointNameFormatter(settings.EndpointPrefix ?? MessagingSettings.PrefixFor(builder.Environment.ApplicationName), includeNamespace: false));
             configureConsumers?.Invoke(bus);
             bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {

@@ -13,10 +13,13 @@ public static class ArtifactStoreExtensions
     /// <summary>
     /// Registers the shared <see cref="IArtifactStore"/>: Azure Blob storage when
     /// <c>ConnectionStrings:artifacts</c> is set (container <c>Storage:Container</c>, default
-    /// <c>artifacts</c>), else the embedded folder store at <c>Storage:Path</c>. Adds a readiness check.
+    /// <c>artifacts</c>), else the embedded folder store at <c>Storage:Path</c>. Adds a readiness check. Once per
+    /// process: a second call (another service composed into the same host) keeps the first.
     /// </summary>
     public static IHostApplicationBuilder AddArtifactStore(this IHostApplicationBuilder builder)
     {
+        // several services composed in one process (finetune run) share one store and one check
+        if (builder.Services.Any(d => d.ServiceType == typeof(IArtifactStore))) return builder;
         var config = builder.Configuration;
         var settings = new ArtifactStoreSettings
         {

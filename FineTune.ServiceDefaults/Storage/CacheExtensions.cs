@@ -19,6 +19,7 @@ public static class CacheExtensions
     {
         var value = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(value)) return false;
+        if (builder.Services.Any(d => d.ServiceType == typeof(RedisClient))) return true; // composed: one client for all
         RedisConnectionString options;
         try { options = RedisConnectionString.Parse(value); }
         catch (ArgumentException e) { throw new InvalidSettingException($"ConnectionStrings:{ConnectionStringName}", e.Message); }

@@ -11,6 +11,8 @@ public static class CliApp
     {
         var root = new RootCommand("finetune — curate, fine-tune, evaluate, ship and watch your own language models.");
         root.Options.Add(CliOptions.Store);
+        root.Options.Add(SuiteOptions.Gateway);
+        root.Options.Add(SuiteOptions.ApiKey);
         root.Subcommands.Add(RunCommand.Create(console));
         root.Subcommands.Add(ArtifactsCommand.Create(console));
         root.Subcommands.Add(CurateCommand.Create(console));
@@ -18,6 +20,11 @@ public static class CliApp
         root.Subcommands.Add(PerplexityCommand.Create(console));
         root.Subcommands.Add(TrainCommand.Create(console));
         root.Subcommands.Add(EvidenceCommand.Create(console));
+        root.Subcommands.Add(FilesCommand.Create(console));
+        root.Subcommands.Add(JobsCommand.Create(console));
+        root.Subcommands.Add(ModelsCommand.Create(console));
+        root.Subcommands.Add(ChatCommand.Create(console));
+        root.Subcommands.Add(DemoCommand.Create(console));
         return root;
     }
 }

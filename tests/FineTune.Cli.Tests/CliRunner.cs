@@ -5,7 +5,11 @@ namespace FineTune.Cli.Tests;
 /// <summary>Runs the CLI in-process, writing plain text (no colours, no live redraws) to <paramref name="output"/>.</summary>
 internal static class CliRunner
 {
-    public static Task<int> Run(StringWriter output, params string[] args)
+    public static Task<int> Run(StringWriter output, params string[] args) =>
+        CliApp.CreateRootCommand(Console(output)).Parse(args).InvokeAsync();
+
+    /// <summary>A console that records plain text, as a terminal 200 columns wide would show it.</summary>
+    public static IAnsiConsole Console(StringWriter output)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -15,6 +19,6 @@ internal static class CliRunner
             ColorSystem = ColorSystemSupport.NoColors,
         });
         console.Profile.Width = 200;
-        return CliApp.CreateRootCommand(console).Parse(args).InvokeAsync();
+        return console;
     }
 }

@@ -13,9 +13,12 @@ internal static class CliOptions
         Recursive = true,
     };
 
+    public static string StoreFolder(ParseResult parse) =>
+        parse.GetValue(Store) ?? Environment.GetEnvironmentVariable("FINETUNE_STORE") ?? Path.Combine(".finetune", "artifacts");
+
     public static IArtifactStore OpenStore(ParseResult parse) => ArtifactStoreFactory.Create(new ArtifactStoreSettings
     {
         AzureConnectionString = Environment.GetEnvironmentVariable("ConnectionStrings__artifacts"),
-        FileRoot = parse.GetValue(Store) ?? Environment.GetEnvironmentVariable("FINETUNE_STORE") ?? Path.Combine(".finetune", "artifacts"),
+        FileRoot = StoreFolder(parse),
     });
 }

@@ -1,72 +1,55 @@
 using System.CommandLine;
-using FineTune.Cli.Curation;
-using FineTune.Cli.Pretraining;
-using FineTune.Cli.Terminal;
-using FineTune.Curation.Pipeline;
+using FineTune.Cli.Client;
+using FineTune.Cli.Suite;
+using FineTune.Cli.Walkthrough;
 using Spectre.Console;
 
 namespace FineTune.Cli.Commands;
 
 /// <summary>
-/// <c>finetune run</c>: the whole pipeline in one process on a dataset. Stages that are not built yet
-/// are listed as such, never pretended.
+/// <c>finetune run</c>: all seven stages in this process — the services' own modules on the in-memory
+/// bus with the file-system artifact store, behind the gateway — walked through with a data file:
+/// upload, curate, fine-tune, evaluate and gate, register and promote, serve, watch. No servers needed.
 /// </summary>
 internal static class RunCommand
 {
-    private static readonly Option<FileInfo> Dataset = new("--dataset")
+    private static readonly Option<bool> Serve = new("--serve")
     {
-        Description = "Training data (JSONL chat, prompt/completion, text or CSV).",
-        DefaultValueFactory = _ => new FileInfo(Path.Combine("samples", "support-chat.jsonl")),
-    };
-
-    private static readonly Option<string> BaseModel = new("--base-model")
-    {
-        Description = "Hugging Face folder of the model to fine-tune.",
-        DefaultValueFactory = _ => Path.Combine("models", "finetune-base"),
+        Description = "Keep the suite serving after the walkthrough, until Ctrl+C; its gateway URL and key are printed.",
     };
 
     public static Command Create(IAnsiConsole console)
     {
-        var command = new Command("run", "Run the fine-tuning pipeline end to end on a dataset, in this process.") { Dataset, BaseModel };
+        var command = new Command("run", "Run the whole pipeline in this process on a data file: curate, fine-tune, evaluate, register, serve and monitor.");
+        foreach (var option in WalkthroughCommandOptions.All) command.Options.Add(option);
+        command.Options.Add(Serve);
         command.SetAction((parse, cancellationToken) => CommandErrors.Guard(() => RunAsync(parse, console, cancellationToken), console));
         return command;
     }
 
     private static async Task<int> RunAsync(ParseResult parse, IAnsiConsole console, CancellationToken cancellationToken)
     {
-        var dataset = parse.GetValue(Dataset)!;
-        if (!dataset.Exists)
+        var options = WalkthroughCommandOptions.Read(parse);
+        if (!File.Exists(options.DataFile))
+            return CommandErrors.Fail(console, $"data file '{Path.GetFullPath(options.DataFile)}' does not exist (--data).");
+
+        var store = CliOptions.StoreFolder(parse);
+        var suite = await console.Status().StartAsync("starting every service in this process",
+            _ => EmbeddedSuite.StartAsync(new EmbeddedSuiteOptions { StoreFolder = store }, cancellationToken));
+        await using (suite)
         {
-            return CommandErrors.Fail(console, $"dataset file '{dataset.FullName}' does not exist (--dataset).");
+            console.MarkupLineInterpolated($"[bold]FineTune[/] in one process: in-memory bus, artifacts in [cyan]{Path.GetFullPath(store)}[/], gateway [cyan]{suite.GatewayUrl}[/], services' log [grey]{suite.LogFile}[/]");
+            using var client = new SuiteClient(suite.GatewayUrl, suite.ApiKey);
+            var result = await PipelineWalkthrough.RunAsync(client, console, options, cancellationToken);
+            if (result.Succeeded && parse.GetValue(Serve)) await ServeAsync(console, suite, cancellationToken);
+            return result.Succeeded ? 0 : 1;
         }
-        console.MarkupLineInterpolated($"[bold]FineTune[/] pipeline on [cyan]{dataset.Name}[/] ({dataset.Length:N0} bytes)");
-
-        console.Write(new Rule("1 curation").LeftJustified());
-        var version = await CurationJob.RunAsync(console, dataset, CurationJob.NameFor(dataset), new CurationOptions(),
-            parse.GetValue(CliOptions.Store) ?? Environment.GetEnvironmentVariable("FINETUNE_STORE"), cancellationToken);
-        if (version is null) return 1;
-
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("stage", "status");
-        foreach (var stage in PipelineStages.All)
-            table.AddRow(stage.Name, stage.IsBuilt ? "[green]ran[/]" : $"[grey]not built yet (issue #{stage.Issue})[/]");
-        console.Write(table);
-        ShowBaseModel(console, parse.GetValue(BaseModel)!, dataset.FullName);
-        console.MarkupLine("Curation and the base model's answer before fine-tuning are what exist of the pipeline today; each stage above joins this command as it is built.");
-        return 0;
     }
 
-    private static void ShowBaseModel(IAnsiConsole console, string folder, string dataset)
+    private static async Task ServeAsync(IAnsiConsole console, EmbeddedSuite suite, CancellationToken cancellationToken)
     {
-        try
-        {
-            var preview = BaseModelPreview.Run(folder, dataset);
-            console.MarkupLineInterpolated($"base model [cyan]{preview.ModelName}[/] ({preview.Parameters:N0} parameters, {preview.ChatFormat} chat) before fine-tuning:");
-            console.MarkupLineInterpolated($"  [grey]user:[/]  {preview.Question}");
-            console.MarkupLineInterpolated($"  [grey]model:[/] {preview.Answer}");
-        }
-        catch (ArgumentException e)
-        {
-            console.MarkupLineInterpolated($"[grey]base model preview skipped: {e.Message}[/]");
-        }
+        console.MarkupLineInterpolated($"serving at [cyan]{suite.GatewayUrl}[/] (dashboard [cyan]{new Uri(suite.GatewayUrl, "dashboard")}[/]) with API key [yellow]{suite.ApiKey}[/] until Ctrl+C");
+        try { await Task.Delay(Timeout.Infinite, cancellationToken); }
+        catch (OperationCanceledException) { console.MarkupLine("stopping"); }
     }
 }
