@@ -37,7 +37,8 @@ var monitoring = builder.AddProject("monitoring", "src/FineTune.Monitoring")
     .WithReference(registry);
 
 // The front door: API keys, rate limits (shared through the cache), routing and balancing across the services.
-builder.AddProject("gateway", "src/FineTune.Gateway")
+var gateway = builder.AddProject("gateway", "src/FineTune.Gateway")
+    .WithApiKey(builder.ApiKey) // FINETUNE_API_KEY, or one generated into the data folder
     .WithReference(cache)
     .WithReference(curation)
     .WithReference(training)
@@ -46,4 +47,7 @@ builder.AddProject("gateway", "src/FineTune.Gateway")
     .WithReference(inference)
     .WithReference(monitoring);
 
-return await builder.Build().RunAsync();
+var app = builder.Build();
+if (app.Resources.Contains(gateway)) // not with --only that leaves it out
+    app.ReadyLine = () => ReadyAnnouncement.Format(gateway.ConnectionString, builder.ApiKey.Value, app.DashboardUrl);
+return await app.RunAsync();

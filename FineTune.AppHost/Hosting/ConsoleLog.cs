@@ -13,6 +13,12 @@ public sealed class ConsoleLog(TextWriter output)
 
     public void Error(string name, string line) => Write(name, ConsoleColor.Red, line);
 
+    /// <summary>A line of its own, without a prefix, for scripts that wait for it.</summary>
+    public void Announce(string line)
+    {
+        lock (_lock) output.WriteLine(line);
+    }
+
     private void Write(string name, ConsoleColor colour, string line)
     {
         lock (_lock)

@@ -45,6 +45,15 @@ public sealed class DistributedApplication
 
     public static DistributedApplicationBuilder CreateBuilder(string[] args) => new(args);
 
+    /// <summary>A builder that sees <paramref name="hostEnvironment"/> as the AppHost's environment (for tests).</summary>
+    public static DistributedApplicationBuilder CreateBuilder(string[] args, IReadOnlyDictionary<string, string> hostEnvironment) => new(args, hostEnvironment);
+
+    /// <summary>
+    /// A line printed, without a prefix, once every resource is running; <c>run.sh</c> waits for it.
+    /// Null (the default) prints none.
+    /// </summary>
+    public Func<string>? ReadyLine { get; set; }
+
     public ResourceStatus StatusOf(IResource resource) => _status[resource];
 
     /// <summary>
@@ -63,6 +72,7 @@ public sealed class DistributedApplication
         {
             await StartAsync(shutdown.Token);
             _log.Write("apphost", "ready; Ctrl+C stops everything.");
+            if (ReadyLine is { } readyLine) _log.Announce(readyLine());
             await Task.Delay(Timeout.Infinite, shutdown.Token).ContinueWith(_ => { }, CancellationToken.None);
             return 0;
         }
@@ -170,7 +180,9 @@ public sealed class DistributedApplication
             var health = status.State == ResourceState.Running
                 ? pids.Length == r.Processes.Count ? "healthy" : "unhealthy"
                 : status.State == ResourceState.Failed ? "unhealthy" : "unknown";
-            return new ResourceSnapshot(r.Name, r.Kind, status.State.ToString(), health, r.Endpoints, status.Restarts, pids,
+            ReplicaSnapshot[] replicas = [.. r.Processes.Select(p => new ReplicaSnapshot(LabelOf(r, p), p.ProcessId,
+                p is ServiceProcess service ? service.ConnectionString : $"127.0.0.1:{p.Port}"))];
+            return new ResourceSnapshot(r.Name, r.Kind, status.State.ToString(), health, r.Endpoints, status.Restarts, pids, replicas,
                 [.. r.WaitsFor.Select(w => w.Name)], status.RecentLines);
         }),
     ];

@@ -6,15 +6,38 @@ namespace FineTune.AppHost.Hosting;
 /// Collects the resources of the suite in declaration order, as Aspire's builder does, and builds the
 /// application. <c>--data DIR</c> keeps server data in DIR; <c>--only a,b</c> runs just those resources and what they wait for.
 /// </summary>
-public sealed class DistributedApplicationBuilder(string[] args)
+public sealed class DistributedApplicationBuilder
 {
     private readonly List<IResource> _resources = [];
+    private readonly Lazy<GatewayApiKey> _apiKey;
 
-    public string[] Args { get; } = args;
+    /// <param name="hostEnvironment">The AppHost's own environment; the process's when null.</param>
+    public DistributedApplicationBuilder(string[] args, IReadOnlyDictionary<string, string>? hostEnvironment = null)
+    {
+        Args = args;
+        HostEnvironment = hostEnvironment ?? CurrentEnvironment();
+        DataRoot = ArgumentAfter(args, "--data")
+            ?? Path.Combine(Path.GetTempPath(), "finetune-apphost", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
+        _apiKey = new Lazy<GatewayApiKey>(() => GatewayApiKey.Resolve(HostEnvironment, DataRoot));
+    }
+
+    public string[] Args { get; }
+
+    /// <summary>
+    /// The AppHost's environment. Every process it starts inherits all of it (so <c>Training__Lease</c>
+    /// set here reaches the services); the OTLP exporter settings are also written into each service's
+    /// declared environment, as Aspire does.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> HostEnvironment { get; }
+
+    /// <summary>
+    /// The key clients present to the gateway, resolved on first use (when the gateway starts):
+    /// <c>FINETUNE_API_KEY</c> if set, else one generated into the data folder.
+    /// </summary>
+    public Lazy<GatewayApiKey> ApiKey => _apiKey;
 
     /// <summary>Where servers keep their data; one folder per run unless <c>--data DIR</c> is given.</summary>
-    public string DataRoot { get; } = ArgumentAfter(args, "--data")
-        ?? Path.Combine(Path.GetTempPath(), "finetune-apphost", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
+    public string DataRoot { get; }
 
     /// <summary>How crashed processes are restarted.</summary>
     public RestartPolicy RestartPolicy { get; set; } = RestartPolicy.Default;
@@ -35,8 +58,14 @@ public sealed class DistributedApplicationBuilder(string[] args)
         var output = new DirectoryInfo(AppContext.BaseDirectory); // …/bin/<configuration>/<framework>/
         var root = ToolLocator.RepositoryRoot ?? throw new DirectoryNotFoundException($"No FineTune.sln above {AppContext.BaseDirectory}.");
         var assembly = Path.Combine(root, projectFolder, "bin", output.Parent!.Name, output.Name, Path.GetFileName(projectFolder) + ".dll");
-        return Add(new ProjectResource(name, projectFolder, processName => new ServiceProcess(processName, assembly, DataRoot)));
+        var project = new ProjectResource(name, projectFolder, processName => new ServiceProcess(processName, assembly, DataRoot));
+        foreach (var variable in OtlpExporterVariables)
+            if (HostEnvironment.TryGetValue(variable, out var value) && !string.IsNullOrWhiteSpace(value)) project.WithEnvironment(variable, value);
+        return Add(project);
     }
+
+    /// <summary>Aspire's convention: the AppHost hands its collector to every service; without one, services export nothing.</summary>
+    public static IReadOnlyList<string> OtlpExporterVariables { get; } = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL"];
 
     public DistributedApplication Build(TextWriter? output = null)
     {
@@ -75,6 +104,10 @@ public sealed class DistributedApplicationBuilder(string[] args)
         _resources.Add(resource);
         return resource;
     }
+
+    private static Dictionary<string, string> CurrentEnvironment() =>
+        System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
 
     internal static string? ArgumentAfter(string[] args, string flag)
     {

@@ -12,7 +12,7 @@ public sealed class ProjectResource : IResource
     private readonly Func<string, ServiceProcess> _createProcess;
     private readonly List<IResource> _references = [];
     private readonly List<IResource> _waitsFor = [];
-    private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<string>> _environment = new(StringComparer.Ordinal);
     private List<ServiceProcess> _replicas;
 
     /// <param name="createProcess">Makes one replica's process, given the name its log lines carry.</param>
@@ -63,7 +63,7 @@ public sealed class ProjectResource : IResource
                 else
                     environment[$"ConnectionStrings__{reference.Name}"] = reference.ConnectionString;
             }
-            foreach (var (key, value) in _environment) environment[key] = value;
+            foreach (var (key, value) in _environment) environment[key] = value();
             return environment;
         }
     }
@@ -90,7 +90,10 @@ public sealed class ProjectResource : IResource
         return this;
     }
 
-    public ProjectResource WithEnvironment(string name, string value)
+    public ProjectResource WithEnvironment(string name, string value) => WithEnvironment(name, () => value);
+
+    /// <summary>A variable whose value is worked out only when the service starts (a secret made on first use, not while publishing a manifest).</summary>
+    public ProjectResource WithEnvironment(string name, Func<string> value)
     {
         _environment[name] = value;
         return this;

@@ -64,13 +64,14 @@ public sealed class ResourcesPage(Func<IReadOnlyList<ResourceSnapshot>> snapshot
             <style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top;text-align:left}
             .running{color:#070}.failed{color:#b00}.restarting,.starting,.waiting{color:#a60}pre{margin:0;max-height:12em;overflow:auto;font-size:.8em}</style>
             </head><body><h1>FineTune resources</h1><table>
-            <tr><th>Name</th><th>Kind</th><th>State</th><th>Health</th><th>Endpoints</th><th>Restarts</th><th>Recent log lines</th></tr>
+            <tr><th>Name</th><th>Kind</th><th>State</th><th>Health</th><th>Endpoints</th><th>Processes</th><th>Restarts</th><th>Recent log lines</th></tr>
             """);
         foreach (var r in resources)
         {
             var state = r.State.ToLowerInvariant();
             html.Append($"<tr><td>{E(r.Name)}</td><td>{E(r.Kind)}</td><td class=\"{state}\">{E(state)}</td><td>{E(r.Health)}</td>")
                 .Append($"<td>{string.Join("<br>", r.Endpoints.Select(e => e.StartsWith("http", StringComparison.Ordinal) ? $"<a href=\"{E(e)}\">{E(e)}</a>" : E(e)))}</td>")
+                .Append($"<td>{string.Join("<br>", r.Replicas.Select(p => E($"{p.Name}: PID {p.Pid?.ToString() ?? "-"}")))}</td>")
                 .Append($"<td>{r.Restarts}</td><td><pre>{E(string.Join('\n', r.RecentLines.TakeLast(15)))}</pre></td></tr>");
         }
         return html.Append("</table></body></html>").ToString();
@@ -85,6 +86,13 @@ public sealed class ResourcesPage(Func<IReadOnlyList<ResourceSnapshot>> snapshot
 }
 
 /// <summary>One row of the resources page.</summary>
+/// <param name="Replicas">Each process of the resource with its PID, so a person or a test can find (and kill) one.</param>
 public sealed record ResourceSnapshot(
     string Name, string Kind, string State, string Health, IReadOnlyList<string> Endpoints, int Restarts,
-    IReadOnlyList<int> ProcessIds, IReadOnlyList<string> WaitsFor, IReadOnlyList<string> RecentLines);
+    IReadOnlyList<int> ProcessIds, IReadOnlyList<ReplicaSnapshot> Replicas, IReadOnlyList<string> WaitsFor, IReadOnlyList<string> RecentLines);
+
+/// <summary>
+/// One process of a resource: its name (<c>inference-1</c>), its PID (null while it is down) and its address.
+/// For RabbitMQ the PID is the launcher script's; the Erlang VM that serves is its child.
+/// </summary>
+public sealed record ReplicaSnapshot(string Name, int? Pid, string Endpoint);

@@ -104,11 +104,15 @@ public sealed class LifecycleSpecs
             Assert.Equal("healthy", json.GetProperty("health").GetString());
             Assert.Equal($"127.0.0.1:{cache.Server.Port}", json.GetProperty("endpoints")[0].GetString());
             Assert.Equal(cache.Server.ProcessId, json.GetProperty("processIds")[0].GetInt32());
+            var replica = json.GetProperty("replicas")[0];
+            Assert.Equal("cache", replica.GetProperty("name").GetString());
+            Assert.Equal(cache.Server.ProcessId, replica.GetProperty("pid").GetInt32());
             Assert.Contains(json.GetProperty("recentLines").EnumerateArray(), l => l.GetString()!.Contains("Ready to accept connections"));
 
             var html = await http.GetStringAsync("/");
             Assert.Contains("<td>cache</td><td>redis</td><td class=\"running\">running</td><td>healthy</td>", html);
             Assert.Contains("Ready to accept connections", html);
+            Assert.Contains($"cache: PID {cache.Server.ProcessId}", html);
             Assert.DoesNotContain("http://cdn", html, StringComparison.OrdinalIgnoreCase);
         }
         finally
