@@ -176,13 +176,12 @@ public sealed class DistributedApplication
         .. Resources.Select(r =>
         {
             var status = _status[r];
-            var pids = r.Processes.Select(p => p.ProcessId).OfType<int>().ToArray();
-            var health = status.State == ResourceState.Running
-                ? pids.Length == r.Processes.Count ? "healthy" : "unhealthy"
-                : status.State == ResourceState.Failed ? "unhealthy" : "unknown";
             ReplicaSnapshot[] replicas = [.. r.Processes.Select(p => new ReplicaSnapshot(LabelOf(r, p), p.ProcessId,
                 p is ServiceProcess service ? service.ConnectionString : $"127.0.0.1:{p.Port}"))];
-            return new ResourceSnapshot(r.Name, r.Kind, status.State.ToString(), health, r.Endpoints, status.Restarts, pids, replicas,
+            var health = status.State == ResourceState.Running
+                ? replicas.All(p => p.Pid is not null) ? "healthy" : "unhealthy"
+                : status.State == ResourceState.Failed ? "unhealthy" : "unknown";
+            return new ResourceSnapshot(r.Name, r.Kind, status.State.ToString(), health, r.Endpoints, status.Restarts, replicas,
                 [.. r.WaitsFor.Select(w => w.Name)], status.RecentLines);
         }),
     ];

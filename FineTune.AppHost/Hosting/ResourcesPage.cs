@@ -89,7 +89,7 @@ public sealed class ResourcesPage(Func<IReadOnlyList<ResourceSnapshot>> snapshot
 /// <param name="Replicas">Each process of the resource with its PID, so a person or a test can find (and kill) one.</param>
 public sealed record ResourceSnapshot(
     string Name, string Kind, string State, string Health, IReadOnlyList<string> Endpoints, int Restarts,
-    IReadOnlyList<int> ProcessIds, IReadOnlyList<ReplicaSnapshot> Replicas, IReadOnlyList<string> WaitsFor, IReadOnlyList<string> RecentLines);
+    IReadOnlyList<ReplicaSnapshot> Replicas, IReadOnlyList<string> WaitsFor, IReadOnlyList<string> RecentLines);
 
 /// <summary>
 /// One process of a resource: its name (<c>inference-1</c>), its PID (null while it is down) and its address.

@@ -18,7 +18,7 @@ public sealed class ShutdownSpecs
         using var http = new HttpClient();
         var resources = JsonDocument.Parse(await http.GetStringAsync(new Uri(new Uri(page), "api/resources"))).RootElement;
         Assert.Equal(["cache", "artifacts"], resources.EnumerateArray().Select(r => r.GetProperty("name").GetString()));
-        int[] pids = [.. resources.EnumerateArray().SelectMany(r => r.GetProperty("processIds").EnumerateArray().Select(p => p.GetInt32()))];
+        int[] pids = [.. resources.EnumerateArray().SelectMany(r => r.GetProperty("replicas").EnumerateArray().Select(p => p.GetProperty("pid").GetInt32()))];
         Assert.Equal(2, pids.Length);
         Assert.All(pids, pid => Assert.True(Processes.IsAlive(pid)));
 

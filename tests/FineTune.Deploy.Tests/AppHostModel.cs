@@ -1,4 +1,5 @@
-using System.Text.RegularExpressions;
+using System.Text.Json.Nodes;
+using FineTune.Testing;
 
 namespace FineTune.Deploy.Tests;
 
@@ -6,41 +7,22 @@ namespace FineTune.Deploy.Tests;
 public sealed record AppHostResource(string Name, string? ProjectPath, IReadOnlyList<string> References);
 
 /// <summary>
-/// The resource model read from FineTune.AppHost/Program.cs — names, project paths and
-/// <c>WithReference</c> edges — so the Azure wiring can be compared with the local one it must match.
+/// The AppHost's resource model as the AppHost itself publishes it (<c>--publisher manifest</c>, as
+/// Aspire hands its manifest to azd) — names, project paths and references — so the Azure wiring is
+/// compared with what the AppHost really declares, not with a reading of its source.
 /// </summary>
-public static partial class AppHostModel
+public static class AppHostModel
 {
-    public static IReadOnlyList<AppHostResource> Load(string programFile)
+    public static async Task<IReadOnlyList<AppHostResource>> PublishAsync(string workFolder)
     {
-        // Comments go first: one may hold a ';' or a call that is not code.
-        var source = LineComment().Replace(File.ReadAllText(programFile), "");
-        var variables = new Dictionary<string, string>(); // variable → resource name
-        var resources = new List<(string Name, string? Path, List<string> ReferenceVariables)>();
+        var path = Path.Combine(workFolder, "apphost-manifest.json");
+        using var apphost = new AppHostProcess(["--publisher", "manifest", "--output-path", path]);
+        var exit = await apphost.WaitForExitAsync(60);
+        if (exit != 0 || !File.Exists(path))
+            throw new InvalidOperationException($"The AppHost's manifest publisher exited with {exit} and wrote {(File.Exists(path) ? "" : "no ")}manifest:\n{apphost.Output}");
 
-        foreach (var statement in source.Split(';'))
-        {
-            var declaration = Declaration().Match(statement);
-            if (!declaration.Success) continue;
-            var name = declaration.Groups["name"].Value;
-            if (declaration.Groups["variable"].Success) variables[declaration.Groups["variable"].Value] = name;
-            var path = declaration.Groups["path"].Success ? declaration.Groups["path"].Value : null;
-            resources.Add((name, path, Reference().Matches(statement).Select(m => m.Groups["variable"].Value).ToList()));
-        }
-
-        return resources.Select(r => new AppHostResource(r.Name, r.Path,
-            r.ReferenceVariables.Select(v => variables.TryGetValue(v, out var name)
-                ? name
-                : throw new InvalidOperationException($"{programFile}: {r.Name} references '{v}', which no statement declares.")).ToList()))
-            .ToList();
+        var resources = JsonNode.Parse(await File.ReadAllTextAsync(path))!["resources"]!.AsObject();
+        return [.. resources.Select(r => new AppHostResource(r.Key, (string?)r.Value!["path"],
+            [.. (r.Value["references"]?.AsArray() ?? []).Select(reference => (string)reference!)]))];
     }
-
-    [GeneratedRegex("""(?:var\s+(?<variable>\w+)\s*=\s*)?builder\s*\.\s*Add\w+\(\s*"(?<name>[^"]+)"(?:\s*,\s*"(?<path>[^"]+)")?""")]
-    private static partial Regex Declaration();
-
-    [GeneratedRegex(@"(?<=^|\s)//[^\n]*", RegexOptions.Multiline)]
-    private static partial Regex LineComment();
-
-    [GeneratedRegex(@"\.WithReference\(\s*(?<variable>\w+)\s*\)")]
-    private static partial Regex Reference();
 }

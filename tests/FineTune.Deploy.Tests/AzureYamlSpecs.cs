@@ -1,3 +1,4 @@
+using FineTune.Testing;
 using System.Xml.Linq;
 
 namespace FineTune.Deploy.Tests;
@@ -14,7 +15,7 @@ public sealed class AzureYamlSpecs(DeploymentFixture deployment)
             Assert.True(service.Host == "containerapp", $"azure.yaml: service '{service.Name}' has host '{service.Host}', expected containerapp.");
             Assert.True(service.Language == "dotnet", $"azure.yaml: service '{service.Name}' has language '{service.Language}', expected dotnet.");
             Assert.False(string.IsNullOrEmpty(service.Project), $"azure.yaml: service '{service.Name}' has no project.");
-            var folder = Repository.PathOf(service.Project!);
+            var folder = RepositoryFiles.PathOf(service.Project!);
             Assert.True(Directory.Exists(folder), $"azure.yaml: service '{service.Name}' names project {service.Project}, which does not exist.");
             var project = Assert.Single(Directory.GetFiles(folder, "*.csproj"));
             Assert.True((string?)XDocument.Load(project).Root?.Attribute("Sdk") == "Microsoft.NET.Sdk.Web",
@@ -49,9 +50,9 @@ public sealed class AzureYamlSpecs(DeploymentFixture deployment)
     {
         Assert.NotEmpty(deployment.AzureYaml.HookScripts);
         foreach (var script in deployment.AzureYaml.HookScripts)
-            Assert.True(File.Exists(Repository.PathOf(script)), $"azure.yaml runs hook {script}, which does not exist.");
+            Assert.True(File.Exists(RepositoryFiles.PathOf(script)), $"azure.yaml runs hook {script}, which does not exist.");
     }
 
     private static string Normalize(string projectPath) =>
-        Path.GetRelativePath(Repository.Root, Repository.PathOf(projectPath)).Replace('\\', '/').TrimEnd('/');
+        Path.GetRelativePath(RepositoryFiles.PathOf(), RepositoryFiles.PathOf(projectPath)).Replace('\\', '/').TrimEnd('/');
 }

@@ -29,7 +29,7 @@ public static class BicepCli
 
     private static async Task<Result> RunAsync(string[] arguments)
     {
-        var executable = Repository.BicepExecutable;
+        var executable = BicepPackage.Executable;
         if (!File.Exists(executable))
             throw new InvalidOperationException(
                 $"The Bicep CLI is not at {executable}; restore tests/FineTune.Deploy.Tests (package Azure.Bicep.CommandLine.linux-x64).");

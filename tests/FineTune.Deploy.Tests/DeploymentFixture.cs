@@ -1,3 +1,4 @@
+using FineTune.Testing;
 using System.Text.Json.Nodes;
 
 namespace FineTune.Deploy.Tests;
@@ -18,8 +19,8 @@ public sealed class DeploymentFixture : IAsyncLifetime
     public JsonObject Template { get; private set; } = new();
     public string BuildDiagnostics { get; private set; } = "";
     public JsonObject Snapshot { get; private set; } = new();
-    public AzureYaml AzureYaml { get; } = AzureYaml.Load(Repository.PathOf("azure.yaml"));
-    public IReadOnlyList<AppHostResource> AppHost { get; } = AppHostModel.Load(Repository.PathOf("FineTune.AppHost", "Program.cs"));
+    public AzureYaml AzureYaml { get; } = AzureYaml.Load(RepositoryFiles.PathOf("azure.yaml"));
+    public IReadOnlyList<AppHostResource> AppHost { get; private set; } = [];
 
     public IEnumerable<JsonObject> PredictedResources => Snapshot["predictedResources"]!.AsArray().Select(r => r!.AsObject());
 
@@ -34,7 +35,7 @@ public sealed class DeploymentFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var main = Repository.PathOf("infra", "main.bicep");
+        var main = RepositoryFiles.PathOf("infra", "main.bicep");
         var parameters = Path.Combine(_workFolder, "main.bicepparam");
         var relativeMain = Path.GetRelativePath(_workFolder, main).Replace('\\', '/');
         await File.WriteAllTextAsync(parameters, $"""
@@ -48,10 +49,12 @@ public sealed class DeploymentFixture : IAsyncLifetime
         // Both runs start the CLI, which dominates; side by side they cost one.
         var build = BicepCli.BuildAsync(main);
         var snapshot = BicepCli.SnapshotAsync(parameters);
+        var apphost = AppHostModel.PublishAsync(_workFolder);
         var built = await build;
         Template = JsonNode.Parse(built.StandardOutput)!.AsObject();
         BuildDiagnostics = built.Diagnostics.Trim();
         Snapshot = await snapshot;
+        AppHost = await apphost;
 
         ContainerApps = PredictedResources
             .Where(r => (string?)r["type"] == "Microsoft.App/containerApps")

@@ -1,3 +1,4 @@
+using FineTune.Testing;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -41,7 +42,7 @@ public sealed class GatewayKeyHookSpecs : IDisposable
     private void RunHook(string? existingHash)
     {
         var start = new ProcessStartInfo("sh") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Repository.PathOf("infra", "hooks", "gateway-key.sh"));
+        start.ArgumentList.Add(RepositoryFiles.PathOf("infra", "hooks", "gateway-key.sh"));
         start.Environment["PATH"] = $"{_folder}:{Environment.GetEnvironmentVariable("PATH")}";
         start.Environment.Remove("GATEWAY_ADMIN_KEY_SHA256");
         if (existingHash is not null) start.Environment["GATEWAY_ADMIN_KEY_SHA256"] = existingHash;

@@ -1,3 +1,4 @@
+using FineTune.Testing;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -181,7 +182,7 @@ public sealed partial class InfrastructureSpecs(DeploymentFixture deployment)
     [Fact]
     public void The_parameters_file_feeds_azd_values_to_parameters_the_template_declares()
     {
-        var file = JsonNode.Parse(File.ReadAllText(Repository.PathOf("infra", "main.parameters.json")))!["parameters"]!.AsObject();
+        var file = JsonNode.Parse(File.ReadAllText(RepositoryFiles.PathOf("infra", "main.parameters.json")))!["parameters"]!.AsObject();
         var declared = deployment.Template["parameters"]!.AsObject();
         Assert.Equal("${AZURE_ENV_NAME}", (string)file["environmentName"]!["value"]!);
         Assert.Equal("${AZURE_LOCATION}", (string)file["location"]!["value"]!);

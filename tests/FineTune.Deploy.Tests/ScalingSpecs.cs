@@ -1,3 +1,4 @@
+using FineTune.Testing;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -77,7 +78,7 @@ public sealed partial class ScalingSpecs(DeploymentFixture deployment)
     {
         var peaks = new List<double>();
         int? column = null;
-        foreach (var line in File.ReadLines(Repository.PathOf("docs", "evidence", "fine-tuning.md")))
+        foreach (var line in File.ReadLines(RepositoryFiles.PathOf("docs", "evidence", "fine-tuning.md")))
         {
             if (!line.StartsWith('|')) { column = null; continue; }
             var cells = line.Trim('|').Split('|').Select(c => c.Trim()).ToList();

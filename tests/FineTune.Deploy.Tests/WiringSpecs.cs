@@ -1,3 +1,4 @@
+using FineTune.Testing;
 namespace FineTune.Deploy.Tests;
 
 /// <summary>The Azure wiring equals the AppHost's: same connection strings, service URLs and names.</summary>
@@ -5,7 +6,7 @@ namespace FineTune.Deploy.Tests;
 public sealed class WiringSpecs(DeploymentFixture deployment)
 {
     public static TheoryData<string> Services() =>
-        [.. AzureYaml.Load(Repository.PathOf("azure.yaml")).Services.Select(s => s.Name)];
+        [.. AzureYaml.Load(RepositoryFiles.PathOf("azure.yaml")).Services.Select(s => s.Name)];
 
     [Theory]
     [MemberData(nameof(Services))]
@@ -58,7 +59,7 @@ public sealed class WiringSpecs(DeploymentFixture deployment)
     private AppHostResource AppHostResourceOf(string service)
     {
         var project = deployment.AzureYaml.Services.Single(s => s.Name == service).Project!;
-        var full = Path.GetFullPath(Repository.PathOf(project));
-        return deployment.AppHost.Single(r => r.ProjectPath is not null && Path.GetFullPath(Repository.PathOf(r.ProjectPath)) == full);
+        var full = Path.GetFullPath(RepositoryFiles.PathOf(project));
+        return deployment.AppHost.Single(r => r.ProjectPath is not null && Path.GetFullPath(RepositoryFiles.PathOf(r.ProjectPath)) == full);
     }
 }

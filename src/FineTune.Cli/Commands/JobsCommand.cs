@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FineTune.Cli.Client;
+using FineTune.Cli.Terminal;
 using Spectre.Console;
 
 namespace FineTune.Cli.Commands;
@@ -74,7 +75,7 @@ internal static class JobsCommand
         {
             var table = new Table().AddColumns("id", "status", "method", "training file", "step", "model");
             foreach (var job in await client.ListJobsAsync(cancellationToken: cancellationToken))
-                table.AddRow(Cells(job.Id, job.Status, job.MethodName, job.TrainingFile, $"{job.Step}/{job.TotalSteps}", job.FineTunedModel ?? job.Suffix ?? ""));
+                table.AddTextRow(job.Id, job.Status, job.MethodName, job.TrainingFile, $"{job.Step}/{job.TotalSteps}", job.FineTunedModel ?? job.Suffix ?? "");
             console.Write(table);
             return 0;
         }));
@@ -91,6 +92,4 @@ internal static class JobsCommand
             return 130;
         }
     }
-
-    internal static Text[] Cells(params string[] values) => [.. values.Select(v => new Text(v))];
 }

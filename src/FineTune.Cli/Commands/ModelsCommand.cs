@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FineTune.Cli.Client;
+using FineTune.Cli.Terminal;
 using Spectre.Console;
 
 namespace FineTune.Cli.Commands;
@@ -28,8 +29,8 @@ internal static class ModelsCommand
             {
                 var view = await client.GetModelAsync(model.Name, cancellationToken);
                 var latest = view.Versions.Count == 0 ? null : await client.GetModelVersionAsync(model.Name, view.Versions[^1].Version, cancellationToken);
-                table.AddRow(JobsCommand.Cells(model.Name, view.Versions.Count.ToString(),
-                    string.Join(", ", model.Aliases.OrderBy(a => a.Key).Select(a => $"{a.Key} → {a.Value}")), Verdict(latest)));
+                table.AddTextRow(model.Name, view.Versions.Count.ToString(),
+                    string.Join(", ", model.Aliases.OrderBy(a => a.Key).Select(a => $"{a.Key} → {a.Value}")), Verdict(latest));
             }
             console.Write(table);
             return 0;

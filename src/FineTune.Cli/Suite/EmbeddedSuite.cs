@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
-using System.Text;
 using FineTune.Curation.Apis;
 using FineTune.Curation.Extensions;
 using FineTune.Evaluation.Apis;
 using FineTune.Evaluation.Extensions;
+using FineTune.Gateway;
 using FineTune.Gateway.Apis;
+using FineTune.Gateway.Auth;
 using FineTune.Gateway.Extensions;
 using FineTune.Inference.Apis;
 using FineTune.Inference.Extensions;
@@ -68,8 +69,8 @@ public sealed class EmbeddedSuite : IAsyncDisposable
 
         var settings = new Dictionary<string, string?>(options.Settings) { ["Storage:Path"] = store };
         foreach (var service in ServiceNames) settings[$"services:{service}:http:0"] = servicesUrl.ToString();
-        settings["Gateway:Keys:embedded:Sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
-        for (var i = 0; i < AllScopes.Length; i++) settings[$"Gateway:Keys:embedded:Scopes:{i}"] = AllScopes[i];
+        settings["Gateway:Keys:embedded:Sha256"] = ApiKeyStore.Hash(apiKey);
+        for (var i = 0; i < Scopes.OfKeys.Length; i++) settings[$"Gateway:Keys:embedded:Scopes:{i}"] = Scopes.OfKeys[i];
 
         var services = BuildServices(servicesUrl, settings, log);
         var gateway = BuildGateway(gatewayUrl, settings, log);
@@ -98,7 +99,6 @@ public sealed class EmbeddedSuite : IAsyncDisposable
     }
 
     private static readonly string[] ServiceNames = ["curation", "training", "evaluation", "registry", "inference", "monitoring"];
-    private static readonly string[] AllScopes = ["inference", "fine-tune", "admin"];
 
     /// <summary>Every service's registrations and endpoints in one host, as each Program.cs does alone.</summary>
     private static WebApplication BuildServices(Uri url, IReadOnlyDictionary<string, string?> settings, SuiteLog log)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FineTune.Cli.Client;
 using FineTune.Cli.Commands;
+using FineTune.Cli.Terminal;
 using Spectre.Console;
 
 namespace FineTune.Cli.Walkthrough;
@@ -119,7 +120,7 @@ internal sealed class WalkthroughRun(SuiteClient client, IAnsiConsole console, W
         var verdict = _version.Evaluation!;
         var metrics = new Table().AddColumns("metric", "value");
         foreach (var (metric, value) in verdict.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
-            metrics.AddRow(JobsCommand.Cells(metric, value.ToString("0.####")));
+            metrics.AddTextRow(metric, value.ToString("0.####"));
         console.Write(metrics);
         var outcome = verdict.Passed ? "the gate passed" : $"the gate failed: {string.Join(", ", verdict.FailedChecks)}";
         console.MarkupLineInterpolated($"verdict of evaluation {verdict.EvaluationId}: [bold]{outcome}[/]");
@@ -165,7 +166,7 @@ internal sealed class WalkthroughRun(SuiteClient client, IAnsiConsole console, W
         }
         _answers = answers;
         var table = new Table().ShowRowSeparators().AddColumns("question", "expected", $"fine-tuned ({fineTuned})", $"base ({options.BaseModel})");
-        foreach (var answer in answers) table.AddRow(JobsCommand.Cells(answer.Question, answer.Expected, answer.FineTuned, answer.Base));
+        foreach (var answer in answers) table.AddTextRow(answer.Question, answer.Expected, answer.FineTuned, answer.Base);
         console.Write(table);
         return $"{answers.Count} held-out question(s) of {_dataset.Id} asked of {fineTuned} and {options.BaseModel}";
     }
@@ -176,7 +177,7 @@ internal sealed class WalkthroughRun(SuiteClient client, IAnsiConsole console, W
         console.Write(new Rule("[bold]Summary[/]").LeftJustified());
         var table = new Table().AddColumns("stage", "result", "time");
         foreach (var stage in _stages)
-            table.AddRow(new Text($"{stage.Number}. {stage.Name}"), new Text((stage.Ok ? "" : "FAILED: ") + stage.Result), new Text($"{stage.Elapsed.TotalSeconds:0.0} s"));
+            table.AddTextRow($"{stage.Number}. {stage.Name}", (stage.Ok ? "" : "FAILED: ") + stage.Result, $"{stage.Elapsed.TotalSeconds:0.0} s");
         console.Write(table);
         console.MarkupLineInterpolated($"gateway:    {client.Gateway}");
         console.MarkupLineInterpolated($"dashboard:  {client.DashboardUrl}");
