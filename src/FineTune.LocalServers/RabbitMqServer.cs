@@ -53,7 +53,7 @@ public sealed class RabbitMqServer(string? dataRoot = null) : LocalServer("rabbi
         ["ERL_EPMD_PORT"] = _epmdPort.ToString(),
         ["RABBITMQ_MNESIA_BASE"] = Path.Combine(DataDirectory, "data"),
         ["RABBITMQ_LOG_BASE"] = Path.Combine(DataDirectory, "log"),
-        ["RABBITMQ_PID_FILE"] = Path.Combine(DataDirectory, "rabbit.pid"),
+        ["RABBITMQ_PID_FILE"] = NodePidFile,
         ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(DataDirectory, "enabled_plugins"),
         ["RABBITMQ_CONFIG_FILE"] = Path.Combine(DataDirectory, "rabbitmq"),
         ["RABBITMQ_CONF_ENV_FILE"] = Path.Combine(DataDirectory, "rabbitmq-env.conf"),
@@ -74,14 +74,39 @@ public sealed class RabbitMqServer(string? dataRoot = null) : LocalServer("rabbi
         return read > 0 && frame[0] == 1; // frame type 1: a method frame (Connection.Start)
     }
 
-    /// <summary>epmd is a separate daemon that outlives the node; stop it on the same port.</summary>
+    /// <summary>Where the node writes its Erlang VM's PID (<c>RABBITMQ_PID_FILE</c>).</summary>
+    public string NodePidFile => Path.Combine(DataDirectory, "rabbit.pid");
+
+    /// <summary>
+    /// What the node leaves behind: the Erlang VM itself when the launcher script was killed on its own
+    /// (kill -9 of the PID a resources page shows) — the VM is the script's child, outlives it and keeps
+    /// the port, so a restart would fail — and epmd, a separate daemon, on its own port.
+    /// </summary>
     protected override async Task AfterStopAsync()
     {
+        await KillOrphanedNodeAsync();
         var epmd = new ProcessStartInfo(FindEpmd(), "-kill") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         epmd.Environment["ERL_EPMD_PORT"] = _epmdPort.ToString();
         epmd.Environment["ERL_EPMD_ADDRESS"] = "127.0.0.1";
         using var process = Process.Start(epmd);
         if (process is not null) await process.WaitForExitAsync();
+    }
+
+    private async Task KillOrphanedNodeAsync()
+    {
+        if (!File.Exists(NodePidFile) || !int.TryParse((await File.ReadAllTextAsync(NodePidFile)).Trim(), out var pid)) return;
+        try
+        {
+            using var node = Process.GetProcessById(pid);
+            // a PID from an old file may belong to something else by now; only an Erlang VM is ours
+            if (node.ProcessName.StartsWith("beam", StringComparison.Ordinal))
+            {
+                node.Kill();
+                await node.WaitForExitAsync();
+            }
+        }
+        catch (ArgumentException) { } // not running: the node stopped with its launcher
+        File.Delete(NodePidFile);
     }
 
     private static string FindEpmd() => File.Exists("/usr/bin/epmd") ? "/usr/bin/epmd" : "epmd";
